@@ -1,0 +1,6 @@
+#include <irqsim/version.h>
+
+const char *irqsim_version(void)
+{
+	return IRQSIM_VERSION;
+}

@@ -1,0 +1,1 @@
+int irqsim_scenario_placeholder;
