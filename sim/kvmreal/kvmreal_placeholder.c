@@ -1,0 +1,1 @@
+int irqsim_kvmreal_placeholder;
