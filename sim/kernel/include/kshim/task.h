@@ -1,0 +1,60 @@
+/*
+ * struct task_struct: one simulated task (a host thread, a vCPU, a
+ * workqueue worker, the RCU/SRCU callback runner). Its fields hold the
+ * execution context the checkers need: preemption and irq state, RCU and
+ * SRCU read-side nesting, and the stack of held locks.
+ */
+#ifndef KSIM_TASK_H
+#define KSIM_TASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct sim;
+struct lockdep_map;
+
+#define KSIM_MAX_HELD_LOCKS	48
+#define KSIM_MAX_SRCU_HELD	16
+
+struct held_lock {
+	struct lockdep_map *map;	/* lock instance's map (class via map->key) */
+	const char *file;		/* where it was taken */
+	int line;
+	unsigned int subclass;
+	bool irqs_were_off;		/* irqs disabled when taken (irq-safe use) */
+};
+
+struct task_struct {
+	int pid;			/* 1 = main; immutable */
+	char comm[32];			/* task name; immutable */
+	struct sim *sim;		/* owning simulation; immutable */
+
+	int (*fn)(void *arg);		/* entry point; immutable */
+	void *arg;
+	int result;			/* fn's return value, set when done */
+	int done;			/* set (release) when fn returned */
+
+	/* execution context: touched only by the task itself */
+	int preempt_count;		/* spinlocks held + preempt_disable() */
+	int irqs_off;			/* local_irq_disable nesting (0/1 semantics) */
+	int rcu_read_depth;		/* rcu_read_lock nesting */
+	int srcu_depth;			/* srcu_read_lock nesting, all domains */
+	struct {
+		const void *ssp;	/* struct srcu_struct * */
+		int idx;
+	} srcu_held[KSIM_MAX_SRCU_HELD];
+	int lockdep_depth;
+	struct held_lock held_locks[KSIM_MAX_HELD_LOCKS];
+	int in_wakeup;			/* inside a wait-queue wake function */
+
+	const char *origin;		/* scenario line that drives this task */
+
+	void *be;			/* backend private (pthread / coroutine) */
+	void *waiting_on;		/* sched: what the task is blocked on */
+};
+
+/* The running task (thread-local; the sched backend swaps it). */
+extern __thread struct task_struct *ksim_current_task;
+#define current (ksim_current_task)
+
+#endif
