@@ -1,0 +1,1 @@
+/* i8259.c: placeholder until its owner lands it. */

@@ -1,0 +1,1 @@
+/* ioapic.c: placeholder until its owner lands it. */

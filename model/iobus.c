@@ -1,0 +1,1 @@
+/* iobus.c: placeholder until its owner lands it. */

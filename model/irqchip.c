@@ -1,0 +1,1 @@
+/* irqchip.c: placeholder until its owner lands it. */

@@ -1,0 +1,1 @@
+/* kvm_main.c: placeholder until its owner lands it. */

@@ -1,0 +1,1 @@
+/* lapic.c: placeholder until its owner lands it. */

@@ -1,0 +1,1 @@
+/* x86.c: placeholder until its owner lands it. */
