@@ -1,1 +1,0 @@
-int irqsim_kvmreal_placeholder;
