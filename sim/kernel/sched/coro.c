@@ -1,0 +1,235 @@
+/*
+ * Coroutine engine of the sched backend (see coro.h).
+ *
+ * glibc's fortified _longjmp (__longjmp_chk) aborts on a jump to another
+ * stack, so fortify is switched off for this file before any header; if
+ * it is still on (a forced include got there first) the engine falls back
+ * to swapcontext on every switch, which is correct but about 20x slower.
+ */
+#undef _FORTIFY_SOURCE
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "coro.h"
+#include "san.h"
+
+#if defined(__USE_FORTIFY_LEVEL) && __USE_FORTIFY_LEVEL > 0
+# define CORO_FAST 0
+#elif defined(KSIM_CORO_UCONTEXT)
+# define CORO_FAST 0	/* forced from the build, e.g. to compare costs */
+#else
+# define CORO_FAST 1
+#endif
+
+#ifdef SCH_TSAN
+__thread int sch_tsan_depth;
+#endif
+
+/* TSan: leave every ignore bracket before a switch; returns how many. */
+static inline int tsan_suspend(void)
+{
+#ifdef SCH_TSAN
+	int depth = sch_tsan_depth;
+
+	for (int i = 0; i < depth; i++)
+		sch_tsan_ignore_end();
+	return depth;
+#else
+	return 0;
+#endif
+}
+
+static inline void tsan_resume(int depth)
+{
+	for (int i = 0; i < depth; i++)
+		sch_tsan_ignore_begin();
+}
+
+/* The coroutine being entered or resumed, and the one that switched to it. */
+static __thread struct coro *coro_running;
+static __thread struct coro *coro_prev;
+
+const char *coro_method(void)
+{
+	return CORO_FAST ? "setjmp" : "ucontext";
+}
+
+/* ASan: announce the stack we are about to run on; fake = NULL when leaving for good. */
+static inline void asan_start(struct coro *from, struct coro *to, bool dying)
+{
+#ifdef SCH_ASAN
+	__sanitizer_start_switch_fiber(dying ? NULL : &from->asan_fake,
+				       to->stack_bottom, to->stack_size);
+#else
+	(void)from; (void)to; (void)dying;
+#endif
+}
+
+/* TSan: from here on, accesses belong to the target fiber (no sync: concurrent). */
+static inline void tsan_switch(void *fiber)
+{
+#ifdef SCH_TSAN
+	__tsan_switch_to_fiber(fiber, __tsan_switch_to_fiber_no_sync);
+#else
+	(void)fiber;
+#endif
+}
+
+/*
+ * ASan: we run again on self's stack. The bounds of the stack we came
+ * from are learnt here; that is the only way to know the thread's own
+ * stack, which the main context needs when it is switched back to.
+ */
+static inline void san_finish(struct coro *self)
+{
+#ifdef SCH_ASAN
+	const void *bottom;
+	size_t size;
+
+	__sanitizer_finish_switch_fiber(self ? self->asan_fake : NULL, &bottom, &size);
+	if (coro_prev && !coro_prev->map) {
+		coro_prev->stack_bottom = bottom;
+		coro_prev->stack_size = size;
+	}
+#else
+	(void)self;
+#endif
+}
+
+int coro_init_main(struct coro *c)
+{
+	*c = (struct coro){ .started = true };
+#ifdef SCH_TSAN
+	c->tsan_fiber = __tsan_get_current_fiber();
+#endif
+	return 0;
+}
+
+static void coro_entry(void)
+{
+	struct coro *self;
+
+	sch_tsan_ignore_begin();	/* a new fiber reads the engine's state */
+	self = coro_running;
+	san_finish(NULL);
+	sch_tsan_ignore_end();
+	self->fn(self->arg);
+	abort();	/* fn must leave through coro_exit_to() */
+}
+
+int coro_create(struct coro *c, size_t stack_size, void (*fn)(void *arg), void *arg)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t len;
+	void *map;
+
+	if (!stack_size)
+		stack_size = CORO_DEFAULT_STACK;
+	stack_size = (stack_size + page - 1) & ~(page - 1);
+	len = stack_size + page;
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (map == MAP_FAILED)
+		return -ENOMEM;
+	/* the guard page: an overflow faults instead of corrupting a neighbour */
+	if (mprotect(map, page, PROT_NONE))
+		goto fail;
+
+	*c = (struct coro){
+		.map = map, .map_len = len,
+		.stack_bottom = (char *)map + page, .stack_size = stack_size,
+		.fn = fn, .arg = arg,
+	};
+	if (getcontext(&c->uc))
+		goto fail;
+	c->uc.uc_stack.ss_sp = (char *)map + page;
+	c->uc.uc_stack.ss_size = stack_size;
+	c->uc.uc_link = NULL;
+	makecontext(&c->uc, coro_entry, 0);
+#ifdef SCH_TSAN
+	c->tsan_fiber = __tsan_create_fiber(0);
+#endif
+	return 0;
+fail:
+	munmap(map, len);
+	return -ENOMEM;
+}
+
+/*
+ * TSan: the engine's state is shared by every fiber, so it is kept out of
+ * TSan's view; `first`, `fiber` and `depth` are locals, not written after
+ * _setjmp.
+ */
+void coro_switch(struct coro *from, struct coro *to)
+{
+	void *fiber;
+	bool first;
+	int depth;
+
+	sch_tsan_ignore_begin();
+	coro_prev = from;
+	coro_running = to;
+	first = !to->started;
+	to->started = true;
+	fiber = to->tsan_fiber;
+	asan_start(from, to, false);
+	depth = tsan_suspend();	/* no shared memory is touched after this */
+	tsan_switch(fiber);
+#if CORO_FAST
+	if (_setjmp(from->jb) == 0) {
+		if (!first)
+			_longjmp(to->jb, 1);
+		setcontext(&to->uc);	/* first entry only: one sigprocmask */
+		abort();
+	}
+#else
+	(void)first;
+	swapcontext(&from->uc, &to->uc);
+#endif
+	tsan_resume(depth);
+	san_finish(from);
+	sch_tsan_ignore_end();
+}
+
+void coro_exit_to(struct coro *from, struct coro *to)
+{
+	void *fiber;
+	bool first;
+
+	sch_tsan_ignore_begin();
+	coro_prev = from;
+	coro_running = to;
+	first = !to->started;
+	to->started = true;
+	fiber = to->tsan_fiber;
+	asan_start(from, to, true);
+	tsan_suspend();	/* TSan refuses to destroy a fiber left ignoring */
+	tsan_switch(fiber);
+#if CORO_FAST
+	if (!first)
+		_longjmp(to->jb, 1);
+#else
+	(void)first;
+#endif
+	setcontext(&to->uc);
+	abort();
+}
+
+void coro_destroy(struct coro *c)
+{
+	if (!c->map)
+		return;
+#ifdef SCH_ASAN
+	/* frames left on an abandoned stack stay poisoned; the range gets reused */
+	__asan_unpoison_memory_region(c->map, c->map_len);
+#endif
+#ifdef SCH_TSAN
+	__tsan_destroy_fiber(c->tsan_fiber);
+#endif
+	munmap(c->map, c->map_len);
+	c->map = NULL;
+}
