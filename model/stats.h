@@ -31,8 +31,19 @@
 	X(ioapic_eoi_storm, "ioapic.eoi.storm", "successive-EOI storms deferred to the eoi_inject work") \
 	X(ioapic_coalesced, "ioapic.coalesced", "IOAPIC asserts coalesced into a pending IRR bit") \
 	X(pic_coalesced, "pic.coalesced", "PIC asserts coalesced") \
+	X(pic_kick, "pic.kick", "vCPU kicks after the PIC output rose (no run loop: a counter)") \
 	X(routing_updates, "routing.updates", "KVM_SET_GSI_ROUTING tables published") \
-	X(iobus_updates, "iobus.updates", "io bus arrays published (register or unregister)")
+	X(iobus_updates, "iobus.updates", "io bus arrays published (register or unregister)") \
+	X(irq_line, "irq_line", "KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS calls that reached kvm_set_irq") \
+	X(signal_msi, "signal_msi", "KVM_SIGNAL_MSI calls that reached kvm_set_msi") \
+	X(lapic_accepted, "lapic.accepted", "interrupts a local APIC accepted (__apic_accept_irq returned 1)") \
+	X(lapic_dropped, "lapic.dropped", "fixed/lowest-priority interrupts dropped by a disabled local APIC") \
+	X(lapic_nmi, "lapic.nmi", "NMIs accepted by a local APIC") \
+	X(lapic_ack, "lapic.ack", "vectors acknowledged by a guest (IRR to ISR)") \
+	X(lapic_eoi, "lapic.eoi", "guest EOIs that retired an in-service vector") \
+	X(pic_extint, "lapic.extint", "acknowledges served by the PIC INTA cycle (ExtINT)") \
+	X(apic_map_rebuilds, "apic.map.rebuilds", "optimized APIC maps published by kvm_recalculate_apic_map") \
+	X(scan_ioapic, "lapic.scan_ioapic", "EOI-exit bitmaps recomputed (KVM_REQ_SCAN_IOAPIC handled)")
 
 struct kvm_sim_stats {
 #define KVM_SIM_STAT_FIELD(field, name, doc) atomic64_t field;

@@ -1,0 +1,259 @@
+/*
+ * Interrupt delivery cost in the simulator, with the real kernel's rates
+ * side by side (through sim/kvmreal) when /dev/kvm is usable:
+ *
+ *   irq_line     KVM_IRQ_LINE_STATUS assert/de-assert of an edge IOAPIC pin
+ *   signal_msi   KVM_SIGNAL_MSI, fixed, physical, one destination
+ *   broadcast    an MSI to physical 0xff with N vCPUs (slow path by design)
+ *   logical      a logical-mode MSI to one vCPU with N vCPUs, through the
+ *                APIC map (fast) and with the map's logical part disabled
+ *                by mixed DFR modes (slow: every vCPU is matched)
+ *   physical     a single-destination physical MSI with N vCPUs (fast path:
+ *                its cost must not grow with N)
+ *
+ * Usage: delivery [-b sched|threads] [-n OPS] [-o FILE.csv] [-q]
+ * CSV: case,vcpus,backend,ops,ns_per_op,ops_per_sec
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+#include <irqsim/kvm.h>
+#include <irqsim/sim.h>
+#include "kvmreal.h"
+
+#define APIC_SPIV	0xF0
+#define APIC_ID		0x20
+#define APIC_LDR	0xD0
+#define APIC_DFR	0xE0
+#define MSI(dest, logical)	(0xfee00000u | ((unsigned)(dest) << 12) | ((logical) ? 4u : 0u))
+
+struct run {
+	FILE *csv;
+	const char *backend;
+	unsigned long ops;
+	struct sim *sim;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void emit(struct run *run, const char *name, int vcpus, const char *backend,
+		 unsigned long ops, double secs)
+{
+	double ns = secs * 1e9 / ops;
+
+	printf("%-22s vcpus=%-4d %-8s %10.1f ns/op %12.0f ops/s\n",
+	       name, vcpus, backend, ns, ops / secs);
+	if (run->csv)
+		fprintf(run->csv, "%s,%d,%s,%lu,%.1f,%.0f\n", name, vcpus, backend,
+			ops, ns, ops / secs);
+}
+
+static void die(const char *what, long r)
+{
+	fprintf(stderr, "delivery: %s failed: %ld\n", what, r);
+	exit(1);
+}
+
+static long msi(struct kvm *kvm, unsigned lo, unsigned data)
+{
+	struct kvm_msi m = { .address_lo = lo, .data = data };
+
+	return irqsim_vm_ioctl(kvm, KVM_SIGNAL_MSI, (unsigned long)&m);
+}
+
+/* A VM with n vCPUs, each LAPIC enabled, xAPIC id = index, flat logical id 1 << index (< 8). */
+static struct kvm *make_vm(struct run *run, int n)
+{
+	struct kvm *kvm;
+	long r;
+	int i;
+
+	r = irqsim_create_vm(run->sim, 0, &kvm);
+	if (r)
+		die("create_vm", r);
+	r = irqsim_vm_ioctl(kvm, KVM_CREATE_IRQCHIP, 0);
+	if (r)
+		die("KVM_CREATE_IRQCHIP", r);
+	for (i = 0; i < n; i++) {
+		struct kvm_vcpu *v;
+
+		r = irqsim_vm_ioctl(kvm, KVM_CREATE_VCPU, i);
+		if (r < 0)
+			die("KVM_CREATE_VCPU", r);
+		v = irqsim_vcpu(kvm, i);
+		irqsim_guest_lapic_write(v, APIC_SPIV, 0x1ff);
+		irqsim_guest_lapic_write(v, APIC_ID, (unsigned)i << 24);
+		irqsim_guest_lapic_write(v, APIC_DFR, 0xffffffff);
+		irqsim_guest_lapic_write(v, APIC_LDR, i < 8 ? (1u << i) << 24 : 0);
+	}
+	return kvm;
+}
+
+/* Time `ops` MSIs; every vector stays pending in IRR, which is idempotent. */
+static double time_msi(struct kvm *kvm, unsigned lo, unsigned data, unsigned long ops, long expect)
+{
+	double t0 = now();
+	unsigned long i;
+	long r;
+
+	for (i = 0; i < ops; i++) {
+		r = msi(kvm, lo, data);
+		if (r != expect)
+			die("KVM_SIGNAL_MSI result", r);
+	}
+	return now() - t0;
+}
+
+static void bench_sim_rates(struct run *run)
+{
+	struct kvm *kvm = make_vm(run, 1);
+	struct kvm_vcpu *v = irqsim_vcpu(kvm, 0);
+	struct kvm_irq_level l = { .irq = 17 };
+	unsigned long i;
+	double t0;
+
+	/* IOAPIC pin 17: vector 0x31, edge, physical dest 0, unmasked */
+	irqsim_guest_mmio_write(v, 0xfec00000, 4, 0x10 + 2 * 17);
+	irqsim_guest_mmio_write(v, 0xfec00010, 4, 0x31);
+	irqsim_guest_mmio_write(v, 0xfec00000, 4, 0x11 + 2 * 17);
+	irqsim_guest_mmio_write(v, 0xfec00010, 4, 0);
+
+	t0 = now();
+	for (i = 0; i < run->ops; i++) {
+		l.irq = 17;	/* status shares the union with irq */
+		l.level = !(i & 1);
+		if (irqsim_vm_ioctl(kvm, KVM_IRQ_LINE_STATUS, (unsigned long)&l) || l.status != 1)
+			die("KVM_IRQ_LINE_STATUS", l.status);
+	}
+	emit(run, "irq_line", 1, run->backend, run->ops, now() - t0);
+	emit(run, "signal_msi", 1, run->backend, run->ops,
+	     time_msi(kvm, MSI(0, 0), 0x41, run->ops, 1));
+	irqsim_destroy_vm(kvm);
+}
+
+static void bench_sim_scaling(struct run *run, int n)
+{
+	struct kvm *kvm = make_vm(run, n);
+	unsigned long ops = run->ops / (n > 8 ? 8 : 1);
+	int slow_n = n;
+
+	emit(run, "physical", n, run->backend, run->ops,
+	     time_msi(kvm, MSI(n - 1, 0), 0x42, run->ops, 1));
+	emit(run, "logical_fast", n, run->backend, run->ops,
+	     time_msi(kvm, MSI(0x01, 1), 0x43, run->ops, 1));
+	emit(run, "broadcast", n, run->backend, ops,
+	     time_msi(kvm, MSI(0xff, 0), 0x44, ops, n));
+	/* a vCPU in cluster mode disables the map's logical part: the walk */
+	if (n > 1) {
+		struct kvm_vcpu *last = irqsim_vcpu(kvm, n - 1);
+
+		irqsim_guest_lapic_write(last, APIC_DFR, 0x0fffffff);
+		irqsim_guest_lapic_write(last, APIC_LDR, 0x11u << 24);	/* cluster 1 */
+		emit(run, "logical_slow", slow_n, run->backend, ops,
+		     time_msi(kvm, MSI(0x01, 1), 0x45, ops, 1));
+	}
+	irqsim_destroy_vm(kvm);
+}
+
+/* The same two rates on the real kernel, when /dev/kvm is usable. */
+static void bench_kvm(struct run *run)
+{
+	struct kvmreal_vm *vm;
+	unsigned long i;
+	double t0;
+	int status, r;
+
+	r = kvmreal_available();
+	if (r) {
+		printf("real KVM: not available (%d), skipped\n", r);
+		return;
+	}
+	r = kvmreal_vm_create(&vm, 1, KVMREAL_IRQCHIP_KERNEL);
+	if (r) {
+		printf("real KVM: VM creation failed (%d), skipped\n", r);
+		return;
+	}
+	r = kvmreal_guest_ioapic_write_entry(vm, 17, 0x31);
+	if (r) {
+		printf("real KVM: IOAPIC programming failed (%d: %s), skipped\n", r, kvmreal_reason(vm));
+		kvmreal_vm_destroy(vm);
+		return;
+	}
+	t0 = now();
+	for (i = 0; i < run->ops; i++) {
+		if (kvmreal_irq_line(vm, 17, !(i & 1), &status) || status != 1)
+			die("real KVM_IRQ_LINE_STATUS", status);
+	}
+	emit(run, "irq_line", 1, "kvm", run->ops, now() - t0);
+	t0 = now();
+	for (i = 0; i < run->ops; i++) {
+		r = kvmreal_signal_msi(vm, MSI(0, 0), 0, 0x41);
+		if (r != 1)
+			die("real KVM_SIGNAL_MSI", r);
+	}
+	emit(run, "signal_msi", 1, "kvm", run->ops, now() - t0);
+	kvmreal_vm_destroy(vm);
+}
+
+int main(int argc, char **argv)
+{
+	static const int sizes[] = { 1, 8, 64, 255 };
+	struct run run = { .backend = "threads", .ops = 200000 };
+	struct sim_config cfg;
+	const char *out = NULL;
+	unsigned int reports;
+	int c, i;
+
+	while ((c = getopt(argc, argv, "b:n:o:q")) != -1) {
+		switch (c) {
+		case 'b': run.backend = optarg; break;
+		case 'n': run.ops = strtoul(optarg, NULL, 0); break;
+		case 'o': out = optarg; break;
+		case 'q': run.ops = 2000; break;
+		default:
+			fprintf(stderr, "usage: delivery [-b sched|threads] [-n OPS] [-o FILE.csv] [-q]\n");
+			return 2;
+		}
+	}
+	if (run.ops < 16)
+		run.ops = 16;
+	if (out) {
+		run.csv = fopen(out, "w");
+		if (!run.csv) {
+			perror(out);
+			return 1;
+		}
+		fprintf(run.csv, "case,vcpus,backend,ops,ns_per_op,ops_per_sec\n");
+	}
+
+	sim_config_init(&cfg);
+	cfg.backend = strcmp(run.backend, "sched") ? SIM_BACKEND_THREADS : SIM_BACKEND_SCHED;
+	cfg.checkers = false;	/* measure the model, not the checkers */
+	run.sim = sim_create(&cfg);
+	if (!run.sim)
+		die("sim_create", -ENOMEM);
+
+	bench_sim_rates(&run);
+	for (i = 0; i < (int)(sizeof(sizes) / sizeof(sizes[0])); i++)
+		bench_sim_scaling(&run, sizes[i]);
+	reports = sim_destroy(run.sim);
+	bench_kvm(&run);
+
+	if (run.csv)
+		fclose(run.csv);
+	if (reports) {
+		fprintf(stderr, "delivery: the simulation filed %u checker reports\n", reports);
+		return 1;
+	}
+	return 0;
+}
