@@ -1,7 +1,11 @@
-/* irqsim command line: a thin client of libirqsim. */
+/*
+ * irqsim command line: a thin client of libirqsim. Conventions: help goes
+ * to stdout with status 0; usage errors go to stderr with status 2.
+ */
 #include <stdio.h>
 #include <string.h>
 #include <irqsim/version.h>
+#include "cli.h"
 
 static void usage(FILE *out)
 {
@@ -11,28 +15,38 @@ static void usage(FILE *out)
 		"Simulate the Linux KVM x86 irq/eventfd subsystem in userspace.\n"
 		"\n"
 		"Commands:\n"
-		"  run FILE...    run scenario files\n"
+		"  run FILE...    run scenario (.scn) files; `irqsim run --help` for options\n"
+		"  help           show this help\n"
 		"\n"
 		"Options:\n"
 		"  -h, --help     show this help and exit\n"
-		"  --version      show the version and exit\n");
+		"  --version      show the version and exit\n"
+		"\n"
+		"Exit status of `run`: 0 all held, 1 a result, expectation or checker\n"
+		"failed, 2 the script or the command line is wrong.\n");
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
-		return 2;
+		return CLI_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		if (argc > 2 && !strcmp(argv[1], "help") && !strcmp(argv[2], "run")) {
+			cli_run_usage(stdout);
+			return CLI_OK;
+		}
 		usage(stdout);
-		return 0;
+		return CLI_OK;
 	}
-	if (!strcmp(argv[1], "--version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("irqsim %s\n", irqsim_version());
-		return 0;
+		return CLI_OK;
 	}
-	fprintf(stderr, "irqsim: unknown command '%s'\n", argv[1]);
+	if (!strcmp(argv[1], "run"))
+		return cli_run(argc - 1, argv + 1);
+	fprintf(stderr, "irqsim: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
-	return 2;
+	return CLI_USAGE;
 }

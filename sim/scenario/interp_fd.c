@@ -1,0 +1,51 @@
+/*
+ * The host eventfd API behind the interpreter's seam. A name whose eventfd
+ * was closed (or never created) is passed as fd -1, which every call
+ * rejects with -EBADF, exactly as a closed descriptor number would be.
+ */
+#include <errno.h>
+#include <irqsim/eventfd.h>
+#include "interp_fd.h"
+
+int interp_fd_eventfd(struct sim *sim, uint64_t count)
+{
+	return sim_eventfd(sim, count);
+}
+
+int interp_fd_write(struct sim *sim, int fd, uint64_t value)
+{
+	if (fd < 0)
+		return -EBADF;
+	return sim_fd_write(sim, fd, value);
+}
+
+int interp_fd_read(struct sim *sim, int fd, uint64_t *value)
+{
+	unsigned long long v = 0;
+	int r;
+
+	if (fd < 0)
+		return -EBADF;
+	r = sim_fd_read(sim, fd, &v);
+	*value = v;
+	return r;
+}
+
+int interp_fd_peek(struct sim *sim, int fd, uint64_t *count)
+{
+	unsigned long long v = 0;
+	int r;
+
+	if (fd < 0)
+		return -EBADF;
+	r = sim_fd_peek(sim, fd, &v);
+	*count = v;
+	return r;
+}
+
+int interp_fd_close(struct sim *sim, int fd)
+{
+	if (fd < 0)
+		return -EBADF;
+	return sim_fd_close(sim, fd);
+}

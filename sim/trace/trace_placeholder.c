@@ -1,1 +1,0 @@
-int irqsim_trace_placeholder;
