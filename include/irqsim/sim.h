@@ -31,6 +31,22 @@ enum sim_yield_mode {
 	SIM_YIELD_FINE,		/* also at READ_ONCE/WRITE_ONCE/atomics */
 };
 
+/*
+ * One real scheduling choice on the sched backend, as a strategy sees it
+ * (valid only during the call).
+ */
+struct sim_choice {
+	unsigned int n;			/* runnable tasks, >= 2 */
+	const int *pids;		/* their pids, in creation order */
+	const char *const *names;	/* their names (task comm) */
+	int cur;			/* index of the task at the switch point, -1 if it cannot go on */
+	uint64_t step;			/* real choices made before this one in this run */
+	uint64_t random;		/* the seeded generator's draw for this choice */
+};
+
+/* Returns the index (taken modulo n) of the task to run. */
+typedef unsigned int (*sim_choose_fn)(void *ctx, const struct sim_choice *c);
+
 struct sim_config {
 	enum sim_backend backend;
 	uint64_t seed;			/* the one seed for everything random */
@@ -45,6 +61,14 @@ struct sim_config {
 	size_t schedule_len;
 	/* threads backend: number of system_wq workers (default 2) */
 	unsigned int system_wq_workers;
+	/*
+	 * sched backend (additive, for the explorer): once the schedule bytes
+	 * run out, each real choice (two or more runnable tasks) is asked of
+	 * choose(choose_ctx, ...) instead of the seeded generator (which is
+	 * still drawn once per choice). NULL: the generator chooses.
+	 */
+	sim_choose_fn choose;
+	void *choose_ctx;
 };
 
 /* Sensible defaults: sched backend, checkers on, seed 1. */
@@ -89,6 +113,15 @@ int sim_task_join(struct task_struct *t);
  * until nothing is pending. Called from the main task.
  */
 void sim_settle(struct sim *sim);
+
+/*
+ * Hold deferred work (the scenario language's `settle off`): while held,
+ * workers do not start queued work items and RCU/SRCU callbacks are not
+ * run, so in-between states can be observed. Anything that waits for
+ * that work (sim_settle, flush_work, flush_workqueue, cancel_*_sync,
+ * rcu_barrier, srcu_barrier) still lets it run while it waits.
+ */
+void sim_hold_deferred(struct sim *sim, bool hold);
 
 /* Simulated clock (nanoseconds), used by delayed work and jiffies. */
 uint64_t sim_clock_ns(struct sim *sim);
@@ -186,7 +219,7 @@ void ksim_trace_emit(enum sim_event_type type, const char *cat,
 
 #define sim_trace(type, cat, name, ...)					\
 	do {								\
-		if (__builtin_expect(ksim_tracing_on, 0))		\
+		if (__builtin_expect(__atomic_load_n(&ksim_tracing_on, __ATOMIC_RELAXED), 0))		\
 			ksim_trace_emit(type, cat, name, __VA_ARGS__);	\
 	} while (0)
 #define sim_trace_instant(cat, name, ...) \

@@ -124,6 +124,13 @@ bool sch_is_dead(void);				/* a deadlock was found */
 int sch_schedule_log(const uint8_t **bytes, size_t *n);
 void sch_schedule_trace(const int **pids, size_t *n);
 void sch_schedule_log_reset(void);
+/*
+ * The strategy hook (explorer): once the schedule bytes run out, every
+ * real choice calls fn(ctx, choice) instead of using the generator's draw
+ * (still drawn, and passed in). NULL restores the generator. sim_create
+ * sets it from sim_config.choose. sch_pick_next stays the one choice point.
+ */
+void sch_set_chooser(sim_choose_fn fn, void *ctx);
 void sch_set_stack_size(size_t bytes);		/* next coroutines; 0 = 256 KiB */
 /* ns per switch between two yielding tasks (from main; perturbs the log) */
 double sch_bench_switch_ns(unsigned long iterations);
@@ -137,6 +144,7 @@ double sch_bench_coro_ns(unsigned long iterations);	/* bare coroutine switch */
 
 /* ---- dispatch ------------------------------------------------------ */
 #define KSIM_BE(fn, ...) \
-	(ksim_sched_active ? sch_##fn(__VA_ARGS__) : thr_##fn(__VA_ARGS__))
+	(__atomic_load_n(&ksim_sched_active, __ATOMIC_RELAXED) ?		\
+	 sch_##fn(__VA_ARGS__) : thr_##fn(__VA_ARGS__))
 
 #endif

@@ -121,33 +121,86 @@ static void coro_entry(void)
 	abort();	/* fn must leave through coro_exit_to() */
 }
 
-int coro_create(struct coro *c, size_t stack_size, void (*fn)(void *arg), void *arg)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t len;
-	void *map;
+/*
+ * Stacks of destroyed coroutines, kept for the next ones: the explorer
+ * creates and destroys a handful of tasks per run, thousands of runs a
+ * second, and mmap + mprotect + munmap + first-touch page faults would
+ * cost more than the run itself. Each entry keeps its guard page.
+ */
+#define CORO_STACK_CACHE	16
 
-	if (!stack_size)
-		stack_size = CORO_DEFAULT_STACK;
-	stack_size = (stack_size + page - 1) & ~(page - 1);
-	len = stack_size + page;
+struct coro_stack {
+	void *map;
+	size_t len;
+};
+
+static __thread struct coro_stack coro_stack_cache[CORO_STACK_CACHE];
+static __thread unsigned int coro_stack_cached;
+
+static void *coro_stack_get(size_t len)
+{
+	for (unsigned int i = coro_stack_cached; i-- > 0;) {
+		struct coro_stack *cs = &coro_stack_cache[i];
+		void *map;
+
+		if (cs->len != len)
+			continue;
+		map = cs->map;
+		*cs = coro_stack_cache[--coro_stack_cached];
+		return map;
+	}
+	return NULL;
+}
+
+static void coro_stack_put(void *map, size_t len)
+{
+	if (coro_stack_cached == CORO_STACK_CACHE) {
+		munmap(map, len);
+		return;
+	}
+	coro_stack_cache[coro_stack_cached++] = (struct coro_stack){ map, len };
+}
+
+/*
+ * A stack of len bytes, guard page (the first page) included; NULL on
+ * failure. Not inlined: gcc's -Wclobbered cannot follow it next to getcontext.
+ */
+static __attribute__((noinline)) void *coro_stack_alloc(size_t len, size_t page)
+{
+	void *map = coro_stack_get(len);
+
+	if (map)
+		return map;
 	map = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (map == MAP_FAILED)
-		return -ENOMEM;
+		return NULL;
 	/* the guard page: an overflow faults instead of corrupting a neighbour */
-	if (mprotect(map, page, PROT_NONE))
-		goto fail;
+	if (mprotect(map, page, PROT_NONE)) {
+		munmap(map, len);
+		return NULL;
+	}
+	return map;
+}
 
+int coro_create(struct coro *c, size_t stack_size, void (*fn)(void *arg), void *arg)
+{
+	const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	const size_t size = ((stack_size ? stack_size : CORO_DEFAULT_STACK) + page - 1) & ~(page - 1);
+	const size_t len = size + page;
+	void *const map = coro_stack_alloc(len, page);
+
+	if (!map)
+		return -ENOMEM;
 	*c = (struct coro){
 		.map = map, .map_len = len,
-		.stack_bottom = (char *)map + page, .stack_size = stack_size,
+		.stack_bottom = (char *)map + page, .stack_size = size,
 		.fn = fn, .arg = arg,
 	};
 	if (getcontext(&c->uc))
 		goto fail;
 	c->uc.uc_stack.ss_sp = (char *)map + page;
-	c->uc.uc_stack.ss_size = stack_size;
+	c->uc.uc_stack.ss_size = size;
 	c->uc.uc_link = NULL;
 	makecontext(&c->uc, coro_entry, 0);
 #ifdef SCH_TSAN
@@ -155,7 +208,7 @@ int coro_create(struct coro *c, size_t stack_size, void (*fn)(void *arg), void *
 #endif
 	return 0;
 fail:
-	munmap(map, len);
+	coro_stack_put(map, len);
 	return -ENOMEM;
 }
 
@@ -230,6 +283,6 @@ void coro_destroy(struct coro *c)
 #ifdef SCH_TSAN
 	__tsan_destroy_fiber(c->tsan_fiber);
 #endif
-	munmap(c->map, c->map_len);
+	coro_stack_put(c->map, c->map_len);
 	c->map = NULL;
 }

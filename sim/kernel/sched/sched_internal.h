@@ -56,6 +56,12 @@ struct sch_state {
 	uint8_t *sched;			/* caller-supplied choices (a copy) */
 	size_t sched_len, sched_pos;
 
+	sim_choose_fn choose;		/* strategy after the bytes (NULL: generator) */
+	void *choose_ctx;
+	int *pick_pids;			/* scratch for the strategy: runq's pids, names */
+	const char **pick_names;
+	uint64_t choices;		/* real choices made so far */
+
 	uint8_t *log;			/* choice made at each real choice point */
 	int *log_pid;			/* task chosen there */
 	size_t log_len, log_cap;

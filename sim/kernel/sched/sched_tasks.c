@@ -102,6 +102,8 @@ void sch_sim_exit(struct sim *sim)
 		free(tk);
 	}
 	free(sch->runq);
+	free(sch->pick_pids);
+	free(sch->pick_names);
 	free(sch->sched);
 	sch_log_free();
 	free(sch);

@@ -37,6 +37,8 @@ static bool sch_runnable(struct sch_task *tk)
 static int sch_runq_reserve(size_t n)
 {
 	struct sch_task **q;
+	const char **names;
+	int *pids;
 
 	if (n <= sch->runq_cap)
 		return 0;
@@ -44,14 +46,41 @@ static int sch_runq_reserve(size_t n)
 	if (!q)
 		return -ENOMEM;
 	sch->runq = q;
+	pids = realloc(sch->pick_pids, n * 2 * sizeof(*pids));
+	if (!pids)
+		return -ENOMEM;
+	sch->pick_pids = pids;
+	names = realloc(sch->pick_names, n * 2 * sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	sch->pick_names = names;
 	sch->runq_cap = n * 2;
 	return 0;
+}
+
+/* Ask the strategy (sch->choose) among the n runnable tasks in runq. */
+static size_t sch_ask_strategy(size_t n, uint64_t r)
+{
+	struct sim_choice c = {
+		.n = (unsigned int)n, .pids = sch->pick_pids,
+		.names = sch->pick_names, .cur = -1,
+		.step = sch->choices, .random = r,
+	};
+
+	for (size_t i = 0; i < n; i++) {
+		sch->pick_pids[i] = sch->runq[i]->pid;
+		sch->pick_names[i] = sch->runq[i]->comm;
+		if (sch->runq[i] == sch->cur)
+			c.cur = (int)i;
+	}
+	return sch->choose(sch->choose_ctx, &c) % n;
 }
 
 /*
  * The one choice point. Runnable tasks are listed in creation order; with
  * two or more, the choice is the next caller-supplied schedule byte modulo
- * their count, or once those run out, the seeded generator. The generator
+ * their count, or once those run out, the strategy (sch_set_chooser) if
+ * one is set, else the seeded generator. The generator
  * is drawn at every choice either way, so replaying a logged schedule as
  * bytes leaves every other user of sim_random() seeing the same values.
  * Only real choices (two or more runnable) consume a byte and are logged.
@@ -80,9 +109,12 @@ struct sch_task *sch_pick_next(void)
 	sch_tsan_nosync_end();
 	if (sch->sched_pos < sch->sched_len)
 		idx = sch->sched[sch->sched_pos++] % n;
+	else if (sch->choose)
+		idx = sch_ask_strategy(n, r);
 	else
 		idx = (size_t)(((unsigned __int128)r * n) >> 64);
 	tk = sch->runq[idx];
+	sch->choices++;
 	sch_log_choice((uint8_t)idx, tk->pid);
 	return tk;
 }
@@ -202,4 +234,12 @@ int sch_set_schedule(const uint8_t *bytes, size_t len)
 	sch->sched_len = len;
 	sch->sched_pos = 0;
 	return 0;
+}
+
+void sch_set_chooser(sim_choose_fn fn, void *ctx)
+{
+	if (!sch)
+		return;
+	sch->choose = fn;
+	sch->choose_ctx = ctx;
 }

@@ -22,6 +22,11 @@ struct held_lock {
 	int line;
 	unsigned int subclass;
 	bool irqs_were_off;		/* irqs disabled when taken (irq-safe use) */
+	/* additions (runtime): */
+	const char *func;		/* function that took it */
+	bool read;			/* SRCU/RCU read side: recursive, no wait */
+	bool recursed;			/* a self-deadlocking re-acquire: not really taken */
+	unsigned int cls;		/* lockdep class index (0 = none yet) */
 };
 
 struct task_struct {
@@ -46,6 +51,13 @@ struct task_struct {
 	int lockdep_depth;
 	struct held_lock held_locks[KSIM_MAX_HELD_LOCKS];
 	int in_wakeup;			/* inside a wait-queue wake function */
+	/* additions (runtime): */
+	int in_irq;			/* ksim_irq_enter nesting (simulated hardirq) */
+	int in_eventfd;			/* inside eventfd_signal (recursion check) */
+	int rcu_idx;			/* own-domain RCU: counter index of the outermost reader */
+	int lockdep_off;		/* >0 while a checker itself runs (no recursion) */
+	bool joined;			/* sim_task_join done (generic) */
+	struct task_struct *sim_next;	/* sim's task list; sim task lock */
 
 	const char *origin;		/* scenario line that drives this task */
 
@@ -54,7 +66,8 @@ struct task_struct {
 };
 
 /* The running task (thread-local; the sched backend swaps it). */
-extern __thread struct task_struct *ksim_current_task;
+extern __thread struct task_struct *ksim_current_task
+	__attribute__((tls_model("initial-exec")));
 #define current (ksim_current_task)
 
 #endif
