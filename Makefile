@@ -32,8 +32,10 @@ build-tsan/build.ninja: | deps
 build: deps build/build.ninja
 	ninja -C build
 
+# The MSI fast path, step by step: the event trace, a summary of what
+# happened, and a Chrome trace to open in Perfetto (ui.perfetto.dev).
 demo: build
-	./build/irqsim --version
+	./build/irqsim run -v --summary --trace build/demo-trace.json examples/default.scn
 
 # Every suite in a normal build, every suite again under ASan+UBSan, and the
 # runtime and stress suites under TSan. Logs: build*/meson-logs/testlog.json.

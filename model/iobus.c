@@ -14,14 +14,6 @@
 #include "kvm_host.h"
 #include "iodev.h"
 
-#ifndef smp_mb__after_srcu_read_lock
-/*
- * As in the kernel: srcu_read_lock() already implies a full barrier (the
- * runtime's is a locked read-modify-write too), so this orders nothing
- * more than the compiler.
- */
-#define smp_mb__after_srcu_read_lock()	barrier()
-#endif
 
 /* Bytes for a bus with n ranges (struct_size). */
 static size_t iobus_size(int n)

@@ -71,8 +71,9 @@ void eventfd_signal_mask(struct eventfd_ctx *ctx, __poll_t mask)
 		return;
 	spin_lock_irqsave(&ctx->wqh.lock, flags);
 	current->in_eventfd = 1;
+	/* eventfd_poll reads count without the lock: every writer uses WRITE_ONCE */
 	if (ctx->count < ~0ULL)
-		ctx->count++;
+		WRITE_ONCE(ctx->count, ctx->count + 1);
 	if (waitqueue_active(&ctx->wqh))
 		wake_up_locked_poll(&ctx->wqh, EPOLLIN | mask);
 	current->in_eventfd = 0;
@@ -83,7 +84,7 @@ void eventfd_ctx_do_read(struct eventfd_ctx *ctx, __u64 *cnt)
 {
 	lockdep_assert_held(&ctx->wqh.lock);
 	*cnt = (ctx->flags & EFD_SEMAPHORE) ? 1 : ctx->count;
-	ctx->count -= *cnt;
+	WRITE_ONCE(ctx->count, ctx->count - *cnt);
 }
 
 int eventfd_ctx_remove_wait_queue(struct eventfd_ctx *ctx, wait_queue_entry_t *wait, __u64 *cnt)
@@ -187,7 +188,7 @@ int sim_fd_write(struct sim *sim, int fd, __u64 value)
 	spin_lock_irqsave(&ctx->wqh.lock, flags);
 	ret = -EAGAIN;
 	if (~0ULL - ctx->count > value) {
-		ctx->count += value;
+		WRITE_ONCE(ctx->count, ctx->count + value);
 		ret = 0;
 		if (waitqueue_active(&ctx->wqh))
 			wake_up_locked_poll(&ctx->wqh, EPOLLIN);

@@ -56,6 +56,13 @@ void ksim_srcu_barrier(struct srcu_struct *ssp, const char *file, int line, cons
 void call_srcu(struct srcu_struct *ssp, struct rcu_head *head, rcu_callback_t func);
 
 #define srcu_read_lock(ssp)	ksim_srcu_read_lock((ssp), __FILE__, __LINE__, __func__)
+
+/*
+ * As in the kernel: srcu_read_lock() already implies a full barrier (the
+ * runtime's is a locked read-modify-write), so this orders nothing more
+ * than the compiler.
+ */
+#define smp_mb__after_srcu_read_lock()	barrier()
 #define srcu_read_unlock(ssp, idx) ksim_srcu_read_unlock((ssp), (idx), __FILE__, __LINE__)
 #define srcu_read_lock_held(ssp) (!KSIM_FLAG(ksim_checkers_on) || ksim_srcu_read_lock_held(ssp))
 #define srcu_dereference_check(p, ssp, c) ({				\
