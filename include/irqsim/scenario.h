@@ -26,6 +26,17 @@
 
 #define IRQSIM_SCN_MAX_TRACES	4
 
+/* One statement's result as the interpreter saw it (irqsim diff compares these). */
+struct irqsim_scenario_obs {
+	unsigned int line;		/* the line holding the `=>` (a routing block: `end`) */
+	const char *stmt;		/* the statement, canonical form, first line */
+	/* "ok", "EBUSY", "3", "0x41", "none", "kernel", "irr=1 remote_irr=0", "count=2"... */
+	const char *got;
+	bool held;			/* matched the script's `=>` or expectation */
+	bool alternatives;		/* the script accepts several results (`=> A|B`) */
+	bool not_checkable;		/* this backend cannot check it (got says why) */
+};
+
 struct irqsim_scenario_opts {
 	enum sim_backend backend;	/* default sched */
 	bool has_seed;			/* seed given by the user: replay exactly this one */
@@ -36,6 +47,25 @@ struct irqsim_scenario_opts {
 	struct irqsim_trace *traces[IRQSIM_SCN_MAX_TRACES];
 	unsigned int n_traces;
 	bool stmt_spans;		/* trace each statement as a span (default true) */
+
+	/*
+	 * Execute on the real kernel through /dev/kvm instead of the model
+	 * (docs/kvm-backend.md). Threads then run on real pthreads; what the
+	 * kernel cannot show (counters, checkers, schedules=N, settle off
+	 * windows) is reported as not checkable.
+	 */
+	bool kvm;
+	/* Record a failing statement and go on (irqsim diff); script errors still stop. */
+	bool keep_going;
+	/* Called with each statement's result as it happens (may be NULL). */
+	void (*observe)(void *ctx, const struct irqsim_scenario_obs *obs);
+	/*
+	 * kvm backend: the result an expectation or ack on this line should
+	 * poll for besides the script's own (irqsim diff passes the
+	 * simulator's), NULL for none.
+	 */
+	const char *(*want)(void *ctx, unsigned int line);
+	void *observe_ctx;
 };
 
 void irqsim_scenario_opts_init(struct irqsim_scenario_opts *o);
@@ -74,6 +104,10 @@ struct irqsim_scenario_result {
 	unsigned int n_stats;
 	/* trace event counts of the last run (zero without a trace sink) */
 	struct irqsim_trace_counts trace;
+	/* the kvm backend: ran on /dev/kvm, and how `ack` was performed */
+	bool kvm;
+	const char *ack_mode;		/* static: "host" or "guest" (kvm only) */
+	unsigned int not_checkable;	/* statements reported as not checkable */
 };
 
 /*
@@ -90,6 +124,13 @@ int irqsim_run_scenario_text(const char *name, const char *text, size_t len,
 			     struct irqsim_scenario_result *r);
 
 void irqsim_scenario_result_free(struct irqsim_scenario_result *r);
+
+/*
+ * 0 when the kvm backend can run here (/dev/kvm usable); else -errno and
+ * *why (static) says why. *ack_mode (static, may be NULL) names the
+ * acknowledge mode: "host" on kvm_pvm, which EOIs on injection.
+ */
+int irqsim_kvm_backend_available(const char **why, const char **ack_mode);
 
 /* "sched" / "threads", and back (-EINVAL for an unknown name). */
 const char *irqsim_backend_name(enum sim_backend b);

@@ -145,6 +145,7 @@ int interp_init(struct interp *in, const struct scn_program *prog,
 	in->sim = sim;
 	in->res = res;
 	in->settle_on = true;
+	in->ops = &interp_sim_ops;
 	in->trace_stmts = opts->stmt_spans && opts->n_traces > 0;
 	in->efd = malloc(sizeof(*in->efd) * (prog->n_eventfds ? prog->n_eventfds : 1));
 	in->pending = calloc(prog->n_threads ? prog->n_threads : 1, sizeof(*in->pending));
@@ -157,6 +158,11 @@ int interp_init(struct interp *in, const struct scn_program *prog,
 		in->efd[i] = -1;
 	pthread_mutex_init(&in->lock, NULL);
 	return 0;
+}
+
+void interp_set_ops(struct interp *in, const struct interp_ops *ops)
+{
+	in->ops = ops;
 }
 
 void interp_destroy(struct interp *in)
@@ -196,12 +202,17 @@ static int dispatch(struct interp *in, const struct scn_stmt *s, bool main_task)
 		switch (s->u.settle.mode) {
 		case SCN_SETTLE_OFF:
 			in->settle_on = false;
+			/* workers must not pick up work queued from now on */
+			if (in->ops->simulated && in->sim)
+				sim_hold_deferred(in->sim, true);
 			break;
 		case SCN_SETTLE_ON:
 			in->settle_on = true;
+			if (in->ops->simulated && in->sim)
+				sim_hold_deferred(in->sim, false);
 			break;
 		case SCN_SETTLE_NOW:
-			sim_settle(in->sim);
+			in->ops->settle(in);
 			break;
 		}
 		return INTERP_CONTINUE;
@@ -243,46 +254,27 @@ int interp_run_main(struct interp *in)
 
 	for (size_t i = 0; i < p->n_stmts; i++) {
 		const struct scn_stmt *s = &p->stmts[i];
-		int rc = interp_exec(in, s, true);
+		int rc = interp_exec(in, s, true), st;
 
-		if (rc != INTERP_CONTINUE)
+		if (interp_stops(in, rc))
 			return rc;
 		if (sim_is_dead(in->sim))
 			return interp_fail(in, s->line, "the simulation deadlocked (every task blocked)");
 		if (in->settle_on && s->kind != SCN_THREAD)
-			sim_settle(in->sim);
+			in->ops->settle(in);
 		/* a checker report filed during the statement fails the run here */
-		if (__atomic_load_n(&in->status, __ATOMIC_RELAXED) != INTERP_CONTINUE)
-			return __atomic_load_n(&in->status, __ATOMIC_RELAXED);
+		st = __atomic_load_n(&in->status, __ATOMIC_RELAXED);
+		if (interp_stops(in, st))
+			return st;
 	}
-	return INTERP_CONTINUE;
+	return __atomic_load_n(&in->status, __ATOMIC_RELAXED);
 }
 
-static void snapshot_stats(struct interp *in)
+bool interp_stops(const struct interp *in, int rc)
 {
-	struct irqsim_scenario_result *r = in->res;
-	const char *const *names = irqsim_stat_names();
-	unsigned int n = 0;
-
-	free(r->stats);
-	r->stats = NULL;
-	r->n_stats = 0;
-	if (!names || !in->kvm)
-		return;
-	while (names[n])
-		n++;
-	r->stats = calloc(n ? n : 1, sizeof(*r->stats));
-	if (!r->stats)
-		return;
-	for (unsigned int i = 0; i < n; i++) {
-		uint64_t v = 0;
-
-		if (irqsim_stat(in->kvm, names[i], &v) < 0)
-			continue;
-		r->stats[r->n_stats].name = names[i];
-		r->stats[r->n_stats].value = v;
-		r->n_stats++;
-	}
+	if (rc == INTERP_CONTINUE)
+		return false;
+	return !(rc == INTERP_FAIL && in->opts->keep_going);
 }
 
 /*
@@ -294,21 +286,9 @@ static void snapshot_stats(struct interp *in)
 void interp_teardown(struct interp *in)
 {
 	sim_set_origin(in->origins->line[0]);
-	snapshot_stats(in);
+	if (in->ops->snapshot_stats)
+		in->ops->snapshot_stats(in);
 	if (sim_is_dead(in->sim))
 		return;
-	sim_settle(in->sim);
-	if (in->kvm) {
-		irqsim_destroy_vm(in->kvm);
-		in->kvm = NULL;
-	}
-	for (uint32_t i = 0; i < in->prog->n_eventfds; i++) {
-		int fd = interp_efd_get(in, i);
-
-		if (fd >= 0) {
-			interp_fd_close(in->sim, fd);
-			interp_efd_set(in, i, -1);
-		}
-	}
-	sim_settle(in->sim);
+	in->ops->teardown(in);
 }

@@ -15,6 +15,14 @@
  *   interp_fd.c      the host eventfd API (kshim/eventfd.h) behind one seam
  *   interp_api.c     irqsim_run_scenario(): file, parse, schedules, result
  *
+ *   interp_observe.c results to the observer (irqsim diff), not-checkable
+ *                    notes, polling on the kvm backend
+ *   exec_sim.c       the operations table on the simulator
+ *   exec_kvm.c       the operations table on the real kernel (sim/kvmreal)
+ *
+ * Every effect on the VM goes through in->ops (interp_ops.h), so the same
+ * statement code drives the simulator and the real kernel.
+ *
  * Statement functions return an interp_rc: CONTINUE, or the status the
  * current flow (the main task, or one thread) stops with.
  */
@@ -30,6 +38,7 @@
 #include "scn_ast.h"
 #include "scn_parse.h"
 #include "interp_fd.h"
+#include "interp_ops.h"
 
 enum interp_rc {
 	INTERP_CONTINUE = 0,
@@ -56,9 +65,11 @@ struct interp {
 	FILE *err;
 	struct sim *sim;
 	bool trace_stmts;		/* emit a span per statement */
+	const struct interp_ops *ops;	/* the backend that executes */
 
 	/* written by the main task before any thread runs, then read-only */
-	struct kvm *kvm;
+	struct kvm *kvm;		/* exec_sim: the simulated VM */
+	void *be;			/* exec_kvm: the backend's own state */
 
 	/* fd per eventfd index; -1 before `eventfd` and after `close` (atomic) */
 	int *efd;
@@ -71,6 +82,14 @@ struct interp {
 	/* shared between tasks: atomics */
 	uint64_t executed;		/* statements executed */
 	int status;			/* worst interp_rc so far */
+	unsigned int not_checkable;	/* statements the backend could not check */
+	/*
+	 * Set (atomically, once) when the backend could not do a statement
+	 * whose effect later results depend on: from then on results are
+	 * reported as not checkable instead of compared. NULL while all is well.
+	 */
+	const char *taint;
+	unsigned int taint_line;
 
 	/* messages: lock serialises printing and recording */
 	pthread_mutex_t lock;
@@ -78,10 +97,12 @@ struct interp {
 };
 
 /* ---- interp.c ---- */
+/* ops: the backend (interp_sim_ops or interp_kvm_ops). */
 int interp_init(struct interp *in, const struct scn_program *prog,
 		const struct irqsim_scenario_opts *opts,
 		const struct interp_origins *origins, struct sim *sim,
 		struct irqsim_scenario_result *res);
+void interp_set_ops(struct interp *in, const struct interp_ops *ops);
 /* Execute the top-level statements; returns the worst interp_rc. */
 int interp_run_main(struct interp *in);
 /* Execute one statement in the calling task (main or a thread). */
@@ -129,13 +150,46 @@ static inline struct interp_outcome interp_outcome_ret(enum interp_vocab v, long
 	return o;
 }
 
-/* Compare with the statement's `=>` (line names the place); INTERP_CONTINUE or INTERP_FAIL. */
+/*
+ * Compare with the statement's `=>` (line names the place); INTERP_CONTINUE
+ * or INTERP_FAIL (INTERP_CONTINUE with keep_going). The result goes to the
+ * observer; -EOPNOTSUPP makes the statement not checkable.
+ */
 int interp_check(struct interp *in, const struct scn_stmt *s, unsigned int line,
 		 const struct interp_outcome *o);
+/* The outcome in the statement's vocabulary ("ok", "EBUSY", "0x41", "exit"...). */
+void interp_format_outcome(char *buf, size_t size, const struct scn_stmt *s,
+			   const struct interp_outcome *o);
 bool interp_outcome_matches(const struct scn_stmt *s, const struct interp_outcome *o);
 /* "0x41 0x42" or "none" */
 void interp_format_vectors(char *buf, size_t size, const uint32_t bits[8]);
 const char *interp_errno_name(int err, char *buf, size_t size);
+
+/* ---- interp_observe.c ---- */
+/* Give the observer (irqsim diff) this statement's result. */
+void interp_observe(struct interp *in, const struct scn_stmt *s, unsigned int line,
+		    const char *got, bool held);
+/* A note "FILE:LINE: note: not checkable on the kvm backend: WHY"; counted and observed. */
+int interp_not_checkable(struct interp *in, const struct scn_stmt *s, unsigned int line,
+			 const char *why);
+/*
+ * The backend could not perform s, and the state it leaves behind no
+ * longer follows the script: a not-checkable note for s, and every later
+ * result is not checkable either (interp_tainted).
+ */
+int interp_taint(struct interp *in, const struct scn_stmt *s, const char *why);
+/* After interp_taint: note this result as not checkable and return true. */
+bool interp_tainted(struct interp *in, const struct scn_stmt *s, unsigned int line);
+/*
+ * An expectation read `got` (held: it matched the script). On a backend
+ * that polls, true means "wait a little and read again": neither the
+ * script's nor the observer's wanted result was seen and time is left.
+ * *t0 starts at 0.
+ */
+bool interp_poll_again(struct interp *in, unsigned int line, const char *got, bool held,
+		       double *t0);
+/* A statement's rc ends the flow? (with keep_going a failure does not) */
+bool interp_stops(const struct interp *in, int rc);
 
 /* ---- interp_host.c ---- */
 int interp_vm(struct interp *in, const struct scn_stmt *s);
@@ -148,8 +202,8 @@ int interp_irq_line(struct interp *in, const struct scn_stmt *s);
 int interp_msi(struct interp *in, const struct scn_stmt *s);
 int interp_irqfd(struct interp *in, const struct scn_stmt *s);
 int interp_ioeventfd(struct interp *in, const struct scn_stmt *s);
-/* The VM, or a script error when `vm` failed (*rc set). */
-struct kvm *interp_kvm(struct interp *in, const struct scn_stmt *s, int *rc);
+/* INTERP_CONTINUE when the VM exists, else a script error (`vm` failed). */
+int interp_need_vm(struct interp *in, const struct scn_stmt *s);
 
 /* ---- interp_guest.c ---- */
 int interp_lapic(struct interp *in, const struct scn_stmt *s);
@@ -157,10 +211,10 @@ int interp_ack(struct interp *in, const struct scn_stmt *s);
 int interp_eoi(struct interp *in, const struct scn_stmt *s);
 int interp_guest_write(struct interp *in, const struct scn_stmt *s);
 int interp_ioapic_pin(struct interp *in, const struct scn_stmt *s);
-/* The LAPIC state the contract promises after `vm`: 0 or -errno. */
+/* The LAPIC state the contract promises after `vm` (exec_sim): 0 or -errno. */
 int interp_lapic_reset(struct kvm_vcpu *vcpu, int idx);
-struct kvm_vcpu *interp_vcpu(struct interp *in, const struct scn_stmt *s,
-			     uint32_t idx, int *rc);
+/* INTERP_CONTINUE when vCPU idx exists, else a script error. */
+int interp_need_vcpu(struct interp *in, const struct scn_stmt *s, uint32_t idx);
 
 /* ---- interp_expect.c ---- */
 int interp_expect_lapic(struct interp *in, const struct scn_stmt *s);

@@ -137,6 +137,8 @@ static int run_once(const struct scn_program *prog, const struct interp_origins 
 		record_plain(res, INTERP_FAIL, "out of memory", o->err);
 		return INTERP_FAIL;
 	}
+	if (o->kvm)
+		interp_set_ops(&in, &interp_kvm_ops);
 	sim_set_report_hook(sim, on_report, &in);
 	if (o->n_traces)
 		sim_set_tracer(sim, on_event, (void *)o);
@@ -146,6 +148,7 @@ static int run_once(const struct scn_program *prog, const struct interp_origins 
 	reports = sim_destroy(sim);
 
 	res->reports += reports;
+	res->not_checkable += in.not_checkable;
 	res->statements = in.executed;
 	res->statements_total += in.executed;
 	if (o->n_traces)
@@ -189,6 +192,11 @@ static void make_plan(const struct scn_program *p, const struct irqsim_scenario_
 			pl->seed0 = sched_run->seed;
 	} else if (seeded_run) {
 		pl->seed0 = seeded_run->seed;
+	}
+	/* the real kernel runs once: its own interleaving (interp_run says so) */
+	if (o->kvm) {
+		pl->n = 1;
+		pl->force_sched = false;
 	}
 	/* a seed from the user replays exactly that run */
 	if (o->has_seed) {
@@ -257,6 +265,23 @@ int irqsim_run_scenario_text(const char *name, const char *text, size_t len,
 
 	make_plan(prog, o, &pl);
 	backend = pl.force_sched ? SIM_BACKEND_SCHED : o->backend;
+	if (o->kvm) {
+		const char *why = NULL;
+
+		/* host threads are real pthreads around real ioctls */
+		backend = SIM_BACKEND_THREADS;
+		r->kvm = true;
+		if (irqsim_kvm_backend_available(&why, &r->ack_mode) < 0) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "%s: error: the kvm backend cannot run: %s",
+				 name, why);
+			record_plain(r, INTERP_SCRIPT, msg, o->err);
+			interp_origins_free(&origins);
+			scn_program_free(prog);
+			return r->status;
+		}
+	}
 	r->backend = backend;
 	r->seed = pl.seed0;
 	r->schedules_wanted = pl.n;

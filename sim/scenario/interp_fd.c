@@ -7,9 +7,25 @@
 #include <irqsim/eventfd.h>
 #include "interp_fd.h"
 
+/*
+ * eventfd(2) takes an unsigned int initial count; the language allows any
+ * 64-bit count, so a larger one goes in by a write (as the kvm backend does).
+ */
 int interp_fd_eventfd(struct sim *sim, uint64_t count)
 {
-	return sim_eventfd(sim, count);
+	int fd, ret;
+
+	if (count <= 0xffffffffu)
+		return sim_eventfd(sim, count);
+	fd = sim_eventfd(sim, 0);
+	if (fd < 0)
+		return fd;
+	ret = sim_fd_write(sim, fd, count);
+	if (ret < 0) {
+		sim_fd_close(sim, fd);
+		return ret;
+	}
+	return fd;
 }
 
 int interp_fd_write(struct sim *sim, int fd, uint64_t value)

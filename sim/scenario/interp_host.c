@@ -1,77 +1,28 @@
 /*
  * Host statements: what a VMM does through the KVM API, issued with the
- * real <linux/kvm.h> structures through irqsim_vm_ioctl(), and the host's
- * own eventfd calls.
+ * real <linux/kvm.h> structures through the backend's vm_ioctl (the
+ * simulator's irqsim_vm_ioctl(), or the real ioctl), and the host's own
+ * eventfd calls.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "interp.h"
 
-/* the number of IOAPIC pins KVM_CAP_SPLIT_IRQCHIP reserves (QEMU's choice) */
-#define SPLIT_IRQCHIP_PINS	24
-
-struct kvm *interp_kvm(struct interp *in, const struct scn_stmt *s, int *rc)
+int interp_need_vm(struct interp *in, const struct scn_stmt *s)
 {
-	if (in->kvm)
-		return in->kvm;
-	*rc = interp_script_error(in, s, "no VM: the 'vm' statement did not create one");
-	return NULL;
-}
-
-/* KVM_CREATE_VM, the irqchip, the vCPUs and their LAPICs: the first error wins. */
-static long create_vm(struct interp *in, const struct scn_vm *vm)
-{
-	struct kvm_enable_cap cap;
-	long r;
-
-	r = irqsim_create_vm(in->sim, 0, &in->kvm);
-	if (r < 0) {
-		in->kvm = NULL;
-		return r;
-	}
-	switch (vm->irqchip) {
-	case SCN_IRQCHIP_KERNEL:
-		r = irqsim_vm_ioctl(in->kvm, KVM_CREATE_IRQCHIP, 0);
-		break;
-	case SCN_IRQCHIP_SPLIT:
-		memset(&cap, 0, sizeof(cap));
-		cap.cap = KVM_CAP_SPLIT_IRQCHIP;
-		cap.args[0] = SPLIT_IRQCHIP_PINS;
-		r = irqsim_vm_ioctl(in->kvm, KVM_ENABLE_CAP, (unsigned long)&cap);
-		break;
-	case SCN_IRQCHIP_NONE:
-		r = 0;
-		break;
-	}
-	if (r < 0)
-		return r;
-	for (uint32_t i = 0; i < vm->vcpus; i++) {
-		struct kvm_vcpu *vcpu;
-
-		r = irqsim_vm_ioctl(in->kvm, KVM_CREATE_VCPU, i);
-		if (r < 0)
-			return r;
-		vcpu = irqsim_vcpu(in->kvm, (int)i);
-		if (!vcpu)
-			return -ENOENT;
-		/* without an in-kernel irqchip there is no in-kernel LAPIC */
-		if (vm->irqchip != SCN_IRQCHIP_NONE) {
-			r = interp_lapic_reset(vcpu, (int)i);
-			if (r < 0)
-				return r;
-		}
-	}
-	return 0;
+	if (in->ops->has_vm(in))
+		return INTERP_CONTINUE;
+	return interp_script_error(in, s, "no VM: the 'vm' statement did not create one");
 }
 
 int interp_vm(struct interp *in, const struct scn_stmt *s)
 {
 	struct interp_outcome o;
 
-	if (in->kvm)
+	if (in->ops->has_vm(in))
 		return interp_script_error(in, s, "the VM already exists (one 'vm' per scenario)");
-	o = interp_outcome_ret(IV_CALL, create_vm(in, &s->u.vm));
+	o = interp_outcome_ret(IV_CALL, in->ops->vm_create(in, &s->u.vm));
 	return interp_check(in, s, s->line, &o);
 }
 
@@ -84,7 +35,7 @@ int interp_eventfd(struct interp *in, const struct scn_stmt *s)
 	if (interp_efd_get(in, e->efd) >= 0)
 		return interp_script_error(in, s, "eventfd '%s' already exists",
 					   in->prog->eventfds[e->efd].name);
-	fd = interp_fd_eventfd(in->sim, e->count);
+	fd = in->ops->efd_create(in, e->count);
 	if (fd >= 0)
 		interp_efd_set(in, e->efd, fd);
 	o = interp_outcome_ret(IV_CALL, fd < 0 ? fd : 0);
@@ -97,7 +48,7 @@ int interp_write(struct interp *in, const struct scn_stmt *s)
 	struct interp_outcome o;
 
 	o = interp_outcome_ret(IV_CALL,
-			       interp_fd_write(in->sim, interp_efd_get(in, w->efd), w->value));
+			       in->ops->efd_write(in, interp_efd_get(in, w->efd), w->value));
 	return interp_check(in, s, s->line, &o);
 }
 
@@ -107,7 +58,7 @@ int interp_read(struct interp *in, const struct scn_stmt *s)
 	uint64_t v = 0;
 	int r;
 
-	r = interp_fd_read(in->sim, interp_efd_get(in, s->u.read.efd), &v);
+	r = in->ops->efd_read(in, interp_efd_get(in, s->u.read.efd), &v);
 	if (r < 0) {
 		o.err = -r;
 	} else {
@@ -125,7 +76,7 @@ int interp_close(struct interp *in, const struct scn_stmt *s)
 	struct interp_outcome o;
 	int r;
 
-	r = interp_fd_close(in->sim, fd);
+	r = in->ops->efd_close(in, fd);
 	if (r == 0)
 		interp_efd_set(in, idx, -1);
 	o = interp_outcome_ret(IV_CALL, r);
@@ -165,12 +116,11 @@ int interp_routing(struct interp *in, const struct scn_stmt *s)
 	size_t n = rt->is_default ? DEFAULT_ROUTES : rt->n_entries;
 	struct kvm_irq_routing *tbl;
 	struct interp_outcome o;
-	struct kvm *kvm;
-	int rc = 0;
+	int rc;
 	long r;
 
-	kvm = interp_kvm(in, s, &rc);
-	if (!kvm)
+	rc = interp_need_vm(in, s);
+	if (rc)
 		return rc;
 	tbl = calloc(1, sizeof(*tbl) + n * sizeof(tbl->entries[0]));
 	if (!tbl)
@@ -196,7 +146,7 @@ int interp_routing(struct interp *in, const struct scn_stmt *s)
 		}
 		tbl->nr = (uint32_t)n;
 	}
-	r = irqsim_vm_ioctl(kvm, KVM_SET_GSI_ROUTING, (unsigned long)tbl);
+	r = in->ops->vm_ioctl(in, KVM_SET_GSI_ROUTING, tbl);
 	free(tbl);
 	o = interp_outcome_ret(IV_CALL, r);
 	/* the `=>` of a block is written on its `end` line */
@@ -207,17 +157,16 @@ int interp_irq_line(struct interp *in, const struct scn_stmt *s)
 {
 	struct kvm_irq_level lvl;
 	struct interp_outcome o = { .vocab = IV_VALUE };
-	struct kvm *kvm;
-	int rc = 0;
+	int rc;
 	long r;
 
-	kvm = interp_kvm(in, s, &rc);
-	if (!kvm)
+	rc = interp_need_vm(in, s);
+	if (rc)
 		return rc;
 	memset(&lvl, 0, sizeof(lvl));
 	lvl.irq = s->u.irq_line.gsi;
 	lvl.level = s->u.irq_line.level;
-	r = irqsim_vm_ioctl(kvm, KVM_IRQ_LINE_STATUS, (unsigned long)&lvl);
+	r = in->ops->vm_ioctl(in, KVM_IRQ_LINE_STATUS, &lvl);
 	if (r < 0) {
 		o.err = (int)-r;
 	} else {
@@ -236,19 +185,18 @@ int interp_msi(struct interp *in, const struct scn_stmt *s)
 	const struct scn_msi *m = &s->u.msi;
 	struct interp_outcome o;
 	struct kvm_msi msi;
-	struct kvm *kvm;
-	int rc = 0;
+	int rc;
 	long r;
 
-	kvm = interp_kvm(in, s, &rc);
-	if (!kvm)
+	rc = interp_need_vm(in, s);
+	if (rc)
 		return rc;
 	memset(&msi, 0, sizeof(msi));
 	msi.address_lo = m->addr;
 	msi.address_hi = m->has_addr_hi ? m->addr_hi : 0;
 	msi.data = m->data;
 	msi.flags = m->has_flags ? m->flags : 0;
-	r = irqsim_vm_ioctl(kvm, KVM_SIGNAL_MSI, (unsigned long)&msi);
+	r = in->ops->vm_ioctl(in, KVM_SIGNAL_MSI, &msi);
 	o = interp_outcome_ret(IV_VALUE, r);
 	if (r == -1) {
 		o.has_val = true;
@@ -263,11 +211,10 @@ int interp_irqfd(struct interp *in, const struct scn_stmt *s)
 	const struct scn_irqfd *f = &s->u.irqfd;
 	struct kvm_irqfd irqfd;
 	struct interp_outcome o;
-	struct kvm *kvm;
-	int rc = 0;
+	int rc;
 
-	kvm = interp_kvm(in, s, &rc);
-	if (!kvm)
+	rc = interp_need_vm(in, s);
+	if (rc)
 		return rc;
 	memset(&irqfd, 0, sizeof(irqfd));
 	irqfd.fd = (uint32_t)interp_efd_get(in, f->efd);
@@ -280,7 +227,7 @@ int interp_irqfd(struct interp *in, const struct scn_stmt *s)
 	}
 	if (f->has_flags)
 		irqfd.flags |= f->flags;
-	o = interp_outcome_ret(IV_CALL, irqsim_vm_ioctl(kvm, KVM_IRQFD, (unsigned long)&irqfd));
+	o = interp_outcome_ret(IV_CALL, in->ops->vm_ioctl(in, KVM_IRQFD, &irqfd));
 	return interp_check(in, s, s->line, &o);
 }
 
@@ -289,11 +236,10 @@ int interp_ioeventfd(struct interp *in, const struct scn_stmt *s)
 	const struct scn_ioeventfd *e = &s->u.ioeventfd;
 	struct kvm_ioeventfd io;
 	struct interp_outcome o;
-	struct kvm *kvm;
-	int rc = 0;
+	int rc;
 
-	kvm = interp_kvm(in, s, &rc);
-	if (!kvm)
+	rc = interp_need_vm(in, s);
+	if (rc)
 		return rc;
 	memset(&io, 0, sizeof(io));
 	io.fd = interp_efd_get(in, e->efd);
@@ -309,6 +255,6 @@ int interp_ioeventfd(struct interp *in, const struct scn_stmt *s)
 		io.flags |= KVM_IOEVENTFD_FLAG_DEASSIGN;
 	if (e->has_flags)
 		io.flags |= e->flags;
-	o = interp_outcome_ret(IV_CALL, irqsim_vm_ioctl(kvm, KVM_IOEVENTFD, (unsigned long)&io));
+	o = interp_outcome_ret(IV_CALL, in->ops->vm_ioctl(in, KVM_IOEVENTFD, &io));
 	return interp_check(in, s, s->line, &o);
 }

@@ -119,8 +119,8 @@ static void format_expected(char *buf, size_t size, const struct scn_stmt *s,
 	}
 }
 
-static void format_got(char *buf, size_t size, const struct scn_stmt *s,
-		       const struct interp_outcome *o)
+void interp_format_outcome(char *buf, size_t size, const struct scn_stmt *s,
+			   const struct interp_outcome *o)
 {
 	char eb[24];
 
@@ -157,11 +157,19 @@ int interp_check(struct interp *in, const struct scn_stmt *s, unsigned int line,
 		 const struct interp_outcome *o)
 {
 	char want[160], got[64];
+	bool held;
 
-	if (interp_outcome_matches(s, o))
+	if (o->err == EOPNOTSUPP && !in->ops->simulated)
+		return interp_not_checkable(in, s, line, in->ops->reason ? in->ops->reason(in) :
+					    "the backend cannot perform it here");
+	if (interp_tainted(in, s, line))
+		return INTERP_CONTINUE;
+	held = interp_outcome_matches(s, o);
+	interp_format_outcome(got, sizeof(got), s, o);
+	interp_observe(in, s, line, got, held);
+	if (held)
 		return INTERP_CONTINUE;
 	format_expected(want, sizeof(want), s, o);
-	format_got(got, sizeof(got), s, o);
 	return interp_fail(in, line, "expected %s, got %s", want, got);
 }
 

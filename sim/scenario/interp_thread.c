@@ -35,7 +35,7 @@ static int thread_main(void *arg)
 	for (size_t i = 0; i < t->n_body; i++) {
 		int rc = interp_exec(c->in, &t->body[i], false);
 
-		if (rc != INTERP_CONTINUE)
+		if (interp_stops(c->in, rc))
 			return rc;
 	}
 	return INTERP_CONTINUE;
@@ -47,6 +47,10 @@ int interp_run(struct interp *in, const struct scn_stmt *s)
 	uint32_t n = in->n_pending;
 	int worst = INTERP_CONTINUE;
 
+	/* the kernel runs the threads once, in whatever order the host's scheduler picks */
+	if (!in->ops->simulated && s->u.run.has_schedules && s->u.run.schedules > 1)
+		interp_not_checkable(in, s, s->line,
+				     "schedules=N (the real kernel runs one interleaving, not N seeded ones)");
 	if (!n)
 		return INTERP_CONTINUE;
 	ctx = calloc(n, sizeof(*ctx));
