@@ -40,6 +40,7 @@ struct sim_choice {
 	const int *pids;		/* their pids, in creation order */
 	const char *const *names;	/* their names (task comm) */
 	int cur;			/* index of the task at the switch point, -1 if it cannot go on */
+	int cur_pid;			/* pid of the task at the switch point, runnable or not */
 	uint64_t step;			/* real choices made before this one in this run */
 	uint64_t random;		/* the seeded generator's draw for this choice */
 };

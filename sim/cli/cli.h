@@ -12,7 +12,16 @@
 
 int cli_run(int argc, char **argv);
 void cli_run_usage(FILE *out);
+int cli_diff(int argc, char **argv);
+void cli_diff_usage(FILE *out);
+/* cmd_explore.c: `irqsim explore` and `irqsim replay` */
+int cli_explore(int argc, char **argv);
+void cli_explore_usage(FILE *out);
+int cli_replay(int argc, char **argv);
+void cli_replay_usage(FILE *out);
 
+/* The backend as the result line names it ("sched", or "kvm, ack host, ..."). */
+const char *cli_backend_desc(char *buf, size_t size, const struct irqsim_scenario_result *r);
 /* One result line, or one JSON object (--json). */
 void cli_print_result(FILE *out, const char *file, const struct irqsim_scenario_result *r);
 void cli_print_json(FILE *out, const char *file, const struct irqsim_scenario_result *r);

@@ -8,15 +8,29 @@ static const char *result_word(int status)
 	return status == 0 ? "PASS" : status == 1 ? "FAIL" : "ERROR";
 }
 
+/* "kvm, ack host, 2 not checkable, no checkers" or the simulator's backend name */
+const char *cli_backend_desc(char *buf, size_t size, const struct irqsim_scenario_result *r)
+{
+	if (!r->kvm)
+		return irqsim_backend_name(r->backend);
+	snprintf(buf, size, "kvm, ack %s, %u not checkable, no checkers",
+		 r->ack_mode ? r->ack_mode : "?", r->not_checkable);
+	return buf;
+}
+
 void cli_print_result(FILE *out, const char *file, const struct irqsim_scenario_result *r)
 {
-	const char *be = irqsim_backend_name(r->backend);
+	char desc[128];
+	const char *be = cli_backend_desc(desc, sizeof(desc), r);
 
 	if (r->status == 2) {
 		fprintf(out, "ERROR %s (script error)\n", file);
 		return;
 	}
-	if (r->schedules_wanted > 1 && r->status == 0)
+	if (r->kvm)
+		fprintf(out, "%s %s (%" PRIu64 " statements, backend %s)\n",
+			result_word(r->status), file, r->statements, be);
+	else if (r->schedules_wanted > 1 && r->status == 0)
 		fprintf(out, "PASS %s (%" PRIu64 " statements, %" PRIu64 " schedules, backend %s, seeds %" PRIu64 "-%" PRIu64 ")\n",
 			file, r->statements, r->schedules, be, r->seed, r->seed + r->schedules - 1);
 	else if (r->schedules_wanted > 1)
@@ -55,7 +69,8 @@ void cli_print_json(FILE *out, const char *file, const struct irqsim_scenario_re
 		",\"seed_failed\":%s,\"seconds\":%.6f,\"reports\":%u,\"messages\":[",
 		r->status == 0 ? "pass" : r->status == 1 ? "fail" : "error", r->status,
 		r->statements, r->statements_total, r->schedules, r->schedules_wanted,
-		irqsim_backend_name(r->backend), r->seed, r->seed_failed ? "true" : "false",
+		r->kvm ? "kvm" : irqsim_backend_name(r->backend), r->seed,
+		r->seed_failed ? "true" : "false",
 		r->seconds, r->reports);
 	for (unsigned int i = 0; i < r->n_msgs; i++) {
 		fprintf(out, "%s{\"line\":%u,\"exit\":%d,\"text\":", i ? "," : "", r->msgs[i].line,
@@ -63,7 +78,11 @@ void cli_print_json(FILE *out, const char *file, const struct irqsim_scenario_re
 		json_str(out, r->msgs[i].text);
 		fputc('}', out);
 	}
-	fputs("],\"stats\":{", out);
+	fputs("],", out);
+	if (r->kvm)
+		fprintf(out, "\"ack_mode\":\"%s\",\"not_checkable\":%u,",
+			r->ack_mode ? r->ack_mode : "", r->not_checkable);
+	fputs("\"stats\":{", out);
 	for (unsigned int i = 0; i < r->n_stats; i++) {
 		fputs(i ? "," : "", out);
 		json_str(out, r->stats[i].name);
@@ -102,7 +121,11 @@ void cli_print_summary(FILE *out, const char *file, const struct irqsim_scenario
 	fprintf(out, "\nsummary of %s: %s after %" PRIu64 " %s in %.3f s (backend %s, seed %" PRIu64 ")\n",
 		file, result_word(r->status), r->statements_total,
 		plural(r->statements_total, "statement", "statements"), r->seconds,
-		irqsim_backend_name(r->backend), r->seed);
+		r->kvm ? "kvm" : irqsim_backend_name(r->backend), r->seed);
+	if (r->kvm)
+		fprintf(out, "  on the real kernel: ack mode %s, %u %s not checkable (see the notes), no counters, no checkers\n",
+			r->ack_mode ? r->ack_mode : "?", r->not_checkable,
+			plural(r->not_checkable, "statement", "statements"));
 	fprintf(out, "  what happened: %" PRIu64 " irqfd %s (%" PRIu64 " on the fast path in the eventfd wakeup, %" PRIu64
 		" through the inject work item), %" PRIu64 " MSI %s accepted, %" PRIu64 " EOI%s forwarded to the IOAPIC,\n"
 		"                 %" PRIu64 " resamplefd %s, %" PRIu64 " guest %s caught by ioeventfds, %" PRIu64

@@ -25,8 +25,9 @@ void cli_run_usage(FILE *out)
 		"                           JSON, for chrome://tracing or https://ui.perfetto.dev\n"
 		"      --trace-format FMT   chrome (default), jsonl or text (a FILE ending in\n"
 		"                           .jsonl defaults to jsonl)\n"
-		"      --backend NAME       sched (default: deterministic, seeded) or threads\n"
-		"                           (real pthreads)\n"
+		"      --backend NAME       sched (default: deterministic, seeded), threads\n"
+		"                           (real pthreads) or kvm (the real kernel through\n"
+		"                           /dev/kvm: what it cannot check is reported as such)\n"
 		"      --seed S             the seed (default 1); with `run schedules=N`, replay\n"
 		"                           just the schedule with this seed\n"
 		"      --no-checkers        turn off lockdep, context, RCU-usage and memory checks\n"
@@ -43,6 +44,7 @@ struct run_args {
 	bool has_trace_fmt;
 	enum irqsim_trace_format trace_fmt;
 	enum sim_backend backend;
+	bool kvm;
 	bool has_seed;
 	uint64_t seed;
 };
@@ -115,8 +117,9 @@ static int parse_args(int argc, char **argv, struct run_args *a, int *first_file
 			a->has_trace_fmt = true;
 			break;
 		case OPT_BACKEND:
-			if (irqsim_backend_parse(optarg, &a->backend) < 0)
-				return usage_error("unknown backend '%s' (sched or threads)", optarg);
+			a->kvm = !strcmp(optarg, "kvm");
+			if (!a->kvm && irqsim_backend_parse(optarg, &a->backend) < 0)
+				return usage_error("unknown backend '%s' (sched, threads or kvm)", optarg);
 			break;
 		case OPT_SEED:
 			if (parse_u64(optarg, &a->seed) < 0)
@@ -161,6 +164,7 @@ int cli_run(int argc, char **argv)
 
 	irqsim_scenario_opts_init(&o);
 	o.backend = a.backend;
+	o.kvm = a.kvm;
 	o.has_seed = a.has_seed;
 	o.seed = a.seed;
 	o.checkers = a.checkers;

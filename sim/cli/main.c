@@ -16,6 +16,11 @@ static void usage(FILE *out)
 		"\n"
 		"Commands:\n"
 		"  run FILE...    run scenario (.scn) files; `irqsim run --help` for options\n"
+		"  diff FILE...   run them on the simulator and on /dev/kvm, report every\n"
+		"                 difference; `irqsim diff --help` for options\n"
+		"  explore FILE   run a scenario under many interleavings; find, minimise\n"
+		"                 and print a failing schedule (`irqsim explore --help`)\n"
+		"  replay FILE    run one schedule again (`irqsim replay --help`)\n"
 		"  help           show this help\n"
 		"\n"
 		"Options:\n"
@@ -37,6 +42,18 @@ int main(int argc, char **argv)
 			cli_run_usage(stdout);
 			return CLI_OK;
 		}
+		if (argc > 2 && !strcmp(argv[1], "help") && !strcmp(argv[2], "diff")) {
+			cli_diff_usage(stdout);
+			return CLI_OK;
+		}
+		if (argc > 2 && !strcmp(argv[1], "help") && !strcmp(argv[2], "explore")) {
+			cli_explore_usage(stdout);
+			return CLI_OK;
+		}
+		if (argc > 2 && !strcmp(argv[1], "help") && !strcmp(argv[2], "replay")) {
+			cli_replay_usage(stdout);
+			return CLI_OK;
+		}
 		usage(stdout);
 		return CLI_OK;
 	}
@@ -46,6 +63,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cli_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "diff"))
+		return cli_diff(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "explore"))
+		return cli_explore(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "replay"))
+		return cli_replay(argc - 1, argv + 1);
 	fprintf(stderr, "irqsim: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return CLI_USAGE;

@@ -59,6 +59,7 @@ void thr_lock_release(struct ksim_lock_impl *l);
 /* Block until cond(arg) is true; woken by thr_notify(). Returns 0. */
 int thr_wait_until(bool (*cond)(void *arg), void *arg, const char *what);
 void thr_notify(void);
+void thr_membarrier(void);			/* when ksim_membarrier_ok */
 void thr_rcu_read_lock(void);
 void thr_rcu_read_unlock(void);
 void thr_synchronize_rcu(void);

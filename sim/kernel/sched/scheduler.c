@@ -63,7 +63,7 @@ static size_t sch_ask_strategy(size_t n, uint64_t r)
 {
 	struct sim_choice c = {
 		.n = (unsigned int)n, .pids = sch->pick_pids,
-		.names = sch->pick_names, .cur = -1,
+		.names = sch->pick_names, .cur = -1, .cur_pid = sch->cur->pid,
 		.step = sch->choices, .random = r,
 	};
 
