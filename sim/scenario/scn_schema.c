@@ -116,13 +116,6 @@ static void check_route_entry(struct scn_parser *p, const struct scn_tok *kw,
 	}
 }
 
-static void check_lapic(struct scn_parser *p, const struct scn_tok *kw,
-			void *base, uint64_t seen)
-{
-	/* bits 0-2 are the positionals vcpu N lapic */
-	if (!(seen & ~(uint64_t)7))
-		scn_error(p, kw->col, "'vcpu lapic' needs at least one of: id, ldr, dfr, tpr, enable, disable, x2apic");
-}
 
 static void check_ioapic_pin(struct scn_parser *p, const struct scn_tok *kw,
 			     void *base, uint64_t seen)
@@ -138,23 +131,7 @@ static void check_ioapic_pin(struct scn_parser *p, const struct scn_tok *kw,
 		scn_error(p, kw->col, "'ioapic pin' needs vector=V, or masked or unmasked");
 }
 
-static void check_expect_ioapic(struct scn_parser *p, const struct scn_tok *kw,
-				void *base, uint64_t seen)
-{
-	struct scn_expect_ioapic *e = base;
 
-	if (!e->has_irr && !e->has_remote_irr)
-		scn_error(p, kw->col, "'expect ioapic' needs irr= or remote_irr=");
-}
-
-static void check_expect_exits(struct scn_parser *p, const struct scn_tok *kw,
-			       void *base, uint64_t seen)
-{
-	struct scn_expect_exits *e = base;
-
-	if (!e->has_mmio && !e->has_pio)
-		scn_error(p, kw->col, "'expect exits' needs mmio= or pio=");
-}
 
 /* ---- host side ---- */
 
@@ -223,7 +200,7 @@ SCHEMA(s_settle, SCN_SETTLE, "settle", 0, NULL,
 
 /* ---- guest side ---- */
 
-SCHEMA(s_lapic, SCN_LAPIC, "vcpu lapic", SR_CALL, check_lapic,
+SCHEMA(s_lapic, SCN_LAPIC, "vcpu lapic", SR_CALL, NULL,
 	P_WORD("vcpu"),
 	P_VCPU(struct scn_lapic),
 	P_WORD("lapic"),
@@ -285,7 +262,7 @@ SCHEMA(s_expect_lapic, SCN_EXPECT_LAPIC, "expect lapic", 0, NULL,
 	P_ENUM(struct scn_expect_lapic, reg, "irr, isr or tmr", reg_words),
 	P_VLIST(struct scn_expect_lapic, set));
 
-SCHEMA(s_expect_ioapic, SCN_EXPECT_IOAPIC, "expect ioapic", 0, check_expect_ioapic,
+SCHEMA(s_expect_ioapic, SCN_EXPECT_IOAPIC, "expect ioapic", 0, NULL,
 	P_WORD("expect"),
 	P_WORD("ioapic"),
 	P_WORD("pin"),
@@ -299,7 +276,7 @@ SCHEMA(s_expect_eventfd, SCN_EXPECT_EVENTFD, "expect eventfd", 0, NULL,
 	P_EFD(struct scn_expect_eventfd, efd),
 	K_NUM(struct scn_expect_eventfd, "count", count, U64, SO_REQUIRED, 0));
 
-SCHEMA(s_expect_exits, SCN_EXPECT_EXITS, "expect exits", 0, check_expect_exits,
+SCHEMA(s_expect_exits, SCN_EXPECT_EXITS, "expect exits", 0, NULL,
 	P_WORD("expect"),
 	P_WORD("exits"),
 	K_NUMH(struct scn_expect_exits, "mmio", mmio, U64, 0),

@@ -910,8 +910,6 @@ static void test_errors_guest(void)
 	EXPECT_ERRORS(HDR "vcpu 0 mmio read 1 1 1\n",
 		      "t.scn:4:13: error: unexpected 'read' in 'vcpu' statement (expected: write)");
 	EXPECT_ERRORS(HDR "vcpu 0 mmio write 0x1000 4\n", "t.scn:4:27: error: missing VALUE for 'vcpu write'");
-	EXPECT_ERRORS(HDR "vcpu 0 lapic\n",
-		      "t.scn:4:1: error: 'vcpu lapic' needs at least one of: id, ldr, dfr, tpr, enable, disable, x2apic");
 	EXPECT_ERRORS(HDR "vcpu 0 lapic enable disable\n",
 		      "t.scn:4:21: error: 'disable' conflicts with 'enable' for 'vcpu lapic'");
 	EXPECT_ERRORS(HDR "vcpu 0 lapic dfr=mixed\n",
@@ -929,6 +927,28 @@ static void test_errors_guest(void)
 		      "t.scn:4:8: error: unexpected '3' in 'ioapic' statement (expected: pin)");
 }
 
+/* The contract writes every key of these statements as optional. */
+static void test_all_keys_optional(void)
+{
+	struct scn_program *p = parse(HDR "vcpu 0 lapic\nexpect ioapic pin 1\nexpect exits\n");
+	const struct scn_stmt *s;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL_FATAL(p->n_stmts, 6);
+	s = &p->stmts[3];
+	CU_ASSERT_EQUAL(s->kind, SCN_LAPIC);
+	CU_ASSERT(!s->u.lapic.has_id && !s->u.lapic.has_tpr && s->u.lapic.sw == SCN_LAPIC_SW_KEEP);
+	s = &p->stmts[4];
+	CU_ASSERT_EQUAL(s->kind, SCN_EXPECT_IOAPIC);
+	CU_ASSERT_EQUAL(s->u.expect_ioapic.pin, 1);
+	CU_ASSERT(!s->u.expect_ioapic.has_irr && !s->u.expect_ioapic.has_remote_irr);
+	s = &p->stmts[5];
+	CU_ASSERT_EQUAL(s->kind, SCN_EXPECT_EXITS);
+	CU_ASSERT(!s->u.expect_exits.has_mmio && !s->u.expect_exits.has_pio);
+	check_round_trip(p);
+	scn_program_free(p);
+}
+
 static void test_errors_expect(void)
 {
 	EXPECT_ERRORS(HDR "expect lapic 0 irr\n", "t.scn:4:19: error: missing vectors (or 'none') for 'expect lapic'");
@@ -944,10 +964,8 @@ static void test_errors_expect(void)
 		      "t.scn:4:8: error: unexpected 'pic' in 'expect' statement (expected: lapic, ioapic, eventfd, exits, stat)");
 	EXPECT_ERRORS(HDR "expect\n",
 		      "t.scn:4:7: error: incomplete 'expect' statement (expected: lapic, ioapic, eventfd, exits, stat)");
-	EXPECT_ERRORS(HDR "expect ioapic pin 1\n", "t.scn:4:1: error: 'expect ioapic' needs irr= or remote_irr=");
 	EXPECT_ERRORS(HDR "expect ioapic pin 1 irr=2\n",
 		      "t.scn:4:25: error: value '2' out of range for 'irr' (max 1)");
-	EXPECT_ERRORS(HDR "expect exits\n", "t.scn:4:1: error: 'expect exits' needs mmio= or pio=");
 	EXPECT_ERRORS(HDR "expect eventfd ev\n",
 		      "t.scn:4:1: error: missing required key 'count' for 'expect eventfd'");
 	EXPECT_ERRORS(HDR "expect stat a=0x1ffffffffffffffff\n",
@@ -1164,6 +1182,7 @@ static const struct cunit_test error_tests[] = {
 	{ "args", test_errors_args },
 	{ "guest", test_errors_guest },
 	{ "expect", test_errors_expect },
+	{ "all_keys_optional", test_all_keys_optional },
 	{ "results", test_errors_results },
 	{ "recovery", test_errors_recovery },
 	{ "cap", test_diag_cap },
