@@ -67,6 +67,29 @@ int irqsim_guest_lapic_write(struct kvm_vcpu *vcpu, uint32_t reg, uint32_t value
 int irqsim_guest_lapic_read(struct kvm_vcpu *vcpu, uint32_t reg, uint32_t *value);
 
 /*
+ * The guest executes WRMSR / RDMSR (not KVM_SET_MSRS: no host_initiated
+ * leniency). Modelled MSRs: IA32_APIC_BASE (0x1b) and the x2APIC register
+ * MSRs 0x800-0x8ff (register offset = (msr - 0x800) << 4; ICR 0x830 is 64
+ * bits). APIC_BASE follows the kernel's kvm_apic_set_base: reserved bits
+ * (8:0 except BSP bit 8, bit 9, bits 63:46), the invalid mode (x2APIC
+ * without enable), x2APIC -> xAPIC and disabled -> x2APIC are refused;
+ * entering x2APIC mode sets the id to the vCPU id and derives the LDR.
+ * Where the kernel's kvm_set_msr/kvm_get_msr return 1 (the guest takes
+ * #GP) these return -EINVAL, including an x2APIC MSR outside x2APIC mode
+ * or without an in-kernel LAPIC, a read-only or reserved register, and
+ * bits 63:32 set in any register but the ICR. -EOPNOTSUPP: an MSR the
+ * simulator does not model. 0 on success.
+ */
+#define IRQSIM_MSR_IA32_APICBASE	0x1bu
+#define IRQSIM_APICBASE_BSP		(1ull << 8)
+#define IRQSIM_APICBASE_X2APIC		(1ull << 10)
+#define IRQSIM_APICBASE_ENABLE		(1ull << 11)
+#define IRQSIM_MSR_X2APIC_FIRST		0x800u
+#define IRQSIM_MSR_X2APIC_LAST		0x8ffu
+int irqsim_guest_wrmsr(struct kvm_vcpu *vcpu, uint32_t msr, uint64_t value);
+int irqsim_guest_rdmsr(struct kvm_vcpu *vcpu, uint32_t msr, uint64_t *value);
+
+/*
  * Interrupt acknowledge: the highest-priority deliverable vector (IRR,
  * above PPR) moves to ISR and is returned; -1 when none is deliverable.
  * When the LAPIC accepts PIC interrupts and the PIC output is raised, the
