@@ -80,9 +80,10 @@ void kvm_irqfd_exit(void)
 /* ---- the cached routing entry ------------------------------------------ */
 
 /*
- * The seqcount protects a multi-word copy: both sides move it word by word
- * with relaxed atomics, so a torn read is caught by the retry and never
- * reported as a data race.
+ * Model-only: the struct copies "irqfd->irq_entry = *e" (irqfd_update) and
+ * "irq = irqfd->irq_entry" (irqfd_wakeup). The seqcount protects a
+ * multi-word copy: both sides move it word by word with relaxed atomics,
+ * so a torn read is caught by the retry and never reported as a data race.
  */
 static void irq_entry_store(struct kvm_kernel_irq_routing_entry *dst,
 			    const struct kvm_kernel_irq_routing_entry *src)
@@ -96,6 +97,7 @@ static void irq_entry_store(struct kvm_kernel_irq_routing_entry *dst,
 		__atomic_store_n(&d[i], s[i], __ATOMIC_RELAXED);
 }
 
+/* Model-only: the reader's half of the copy above. */
 static void irq_entry_load(struct kvm_kernel_irq_routing_entry *dst,
 			   const struct kvm_kernel_irq_routing_entry *src)
 {
@@ -185,7 +187,15 @@ static void irqfd_resampler_shutdown(struct kvm_kernel_irqfd *irqfd)
 			    resampler->notifier.gsi, 0, false);
 		kfree(resampler);
 	} else {
+#ifndef IRQSIM_BUG_RESAMPLER_NO_GP
 		synchronize_srcu_expedited(&kvm->irq_srcu);
+#endif
+		/*
+		 * IRQSIM_BUG_RESAMPLER_NO_GP: no grace period, so the caller
+		 * frees irqfd under an ack still walking resampler->list: the
+		 * kfree-before-grace-period caught in review of "kvm: Add
+		 * resampling irqfds for level triggered interrupts" (2012).
+		 */
 	}
 
 	mutex_unlock(&kvm->irqfds.resampler_lock);
@@ -231,6 +241,13 @@ static void irqfd_shutdown(struct work_struct *work)
 /* irqfd_is_active: listed in kvm->irqfds.items. Lockless read in irqfd_wakeup. */
 static bool irqfd_is_active(struct kvm_kernel_irqfd *irqfd)
 {
+	/*
+	 * irqfds.lock makes the answer exact. Without it a true may already
+	 * be stale, but a false never is (nothing is listed again), and
+	 * irq_srcu keeps the routing the caller is about to use stable.
+	 */
+	lockdep_assert_once(lockdep_is_held(&irqfd->kvm->irqfds.lock) ||
+			    srcu_read_lock_held(&irqfd->kvm->irq_srcu));
 	return !list_empty(&irqfd->list);
 }
 
@@ -267,10 +284,23 @@ static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 		eventfd_ctx_do_read(irqfd->eventfd, &cnt);
 
 		idx = srcu_read_lock(&kvm->irq_srcu);
+#ifdef IRQSIM_BUG_FASTPATH_NO_SEQCOUNT
+		/*
+		 * A plain copy, word by word (READ_ONCE: a switch point in
+		 * fine mode), racing kvm_irq_routing_update: the torn read the
+		 * seqcount of "KVM: Don't keep reference to irq routing table
+		 * in irqfd struct" (2014) prevents.
+		 */
+		for (seq = 0; seq < sizeof(irq) / sizeof(long); seq++)
+			((unsigned long *)&irq)[seq] =
+				READ_ONCE(((unsigned long *)&irqfd->irq_entry)[seq]);
+		(void)irq_entry_load;
+#else
 		do {
 			seq = read_seqcount_begin(&irqfd->irq_entry_sc);
 			irq_entry_load(&irq, &irqfd->irq_entry);
 		} while (read_seqcount_retry(&irqfd->irq_entry_sc, seq));
+#endif
 
 		/*
 		 * An inactive irqfd gets no routing updates any more, so its
@@ -330,12 +360,12 @@ static void irqfd_update(struct kvm *kvm, struct kvm_kernel_irqfd *irqfd)
 	write_seqcount_end(&irqfd->irq_entry_sc);
 }
 
-/* The local poll table of an assign (struct kvm_irqfd_pt). */
+/* struct kvm_irqfd_pt: the poll table of one assign, on its stack (task-local). */
 struct kvm_irqfd_pt {
-	struct kvm_kernel_irqfd *irqfd;
+	struct kvm_kernel_irqfd *irqfd;	/* the irqfd being assigned */
 	struct kvm *kvm;
-	poll_table pt;
-	int ret;
+	poll_table pt;			/* its callback is kvm_irqfd_register */
+	int ret;			/* set by kvm_irqfd_register: 0 or -EBUSY */
 };
 
 /*
@@ -432,7 +462,14 @@ static int kvm_irqfd_assign(struct kvm *kvm, struct kvm_irqfd *args)
 		resamplefd = eventfd_ctx_fdget(args->resamplefd);
 		if (IS_ERR(resamplefd)) {
 			ret = PTR_ERR(resamplefd);
+#ifndef IRQSIM_BUG_EVENTFD_ERR_AS_NULL
 			resamplefd = NULL;
+#endif
+			/*
+			 * IRQSIM_BUG_EVENTFD_ERR_AS_NULL: the unwind tests for
+			 * NULL and puts the ERR_PTR, as fixed by "KVM: correct
+			 * error-handling code" (2009).
+			 */
 			goto fail;
 		}
 		irqfd->resamplefd = resamplefd;
@@ -597,6 +634,15 @@ bool kvm_notify_irqfd_resampler(struct kvm *kvm, unsigned int irqchip,
 	bool found = false;
 	int gsi, idx;
 
+#ifdef IRQSIM_BUG_RESAMPLER_LOCK_ORDER
+	/*
+	 * The IOAPIC calls this with ioapic->lock held, inside which the
+	 * mutex must not be taken (resampler_lock -> ioapic->lock when the
+	 * last member de-asserts): why "KVM: irqfd: Make resampler_list an
+	 * RCU list" (2023) walks the list under irq_srcu instead.
+	 */
+	mutex_lock(&kvm->irqfds.resampler_lock);
+#endif
 	idx = srcu_read_lock(&kvm->irq_srcu);
 	gsi = kvm_irq_map_chip_pin(kvm, irqchip, pin);
 	if (gsi != -1) {
@@ -610,6 +656,9 @@ bool kvm_notify_irqfd_resampler(struct kvm *kvm, unsigned int irqchip,
 		}
 	}
 	srcu_read_unlock(&kvm->irq_srcu, idx);
+#ifdef IRQSIM_BUG_RESAMPLER_LOCK_ORDER
+	mutex_unlock(&kvm->irqfds.resampler_lock);
+#endif
 	return found;
 }
 
@@ -708,18 +757,22 @@ void kvm_irq_routing_update(struct kvm *kvm)
 
 /* ---- ioeventfd -------------------------------------------------------------- */
 
-/* struct _ioeventfd: one registration on one bus. */
+/*
+ * struct _ioeventfd: one registration on one bus. Every field but list is
+ * immutable once registered; vCPUs read them under kvm->srcu.
+ */
 struct _ioeventfd {
 	struct list_head list;		/* in kvm->ioeventfds; slots_lock */
-	u64 addr;			/* immutable */
+	u64 addr;
 	int length;			/* 0: any access width at addr */
-	struct eventfd_ctx *eventfd;	/* reference held */
+	struct eventfd_ctx *eventfd;	/* reference held until the destructor */
 	u64 datamatch;			/* unless wildcard */
 	struct kvm_io_device dev;	/* on kvm->buses[bus_idx] */
 	u8 bus_idx;
 	bool wildcard;			/* no DATAMATCH: any value */
 };
 
+/* to_ioeventfd */
 static struct _ioeventfd *to_ioeventfd(struct kvm_io_device *dev)
 {
 	return container_of(dev, struct _ioeventfd, dev);
@@ -856,8 +909,7 @@ static int kvm_assign_ioeventfd_idx(struct kvm *kvm, enum kvm_bus bus_idx,
 	if (ret < 0)
 		goto unlock_fail;
 
-	rcu_dereference_protected(kvm->buses[bus_idx],
-				  lockdep_is_held(&kvm->slots_lock))->ioeventfd_count++;
+	kvm_get_bus(kvm, bus_idx)->ioeventfd_count++;
 	list_add_tail(&p->list, &kvm->ioeventfds);
 
 	mutex_unlock(&kvm->slots_lock);
@@ -897,8 +949,7 @@ static int kvm_deassign_ioeventfd_idx(struct kvm *kvm, enum kvm_bus bus_idx,
 
 		/* p is freed by its destructor here (or with the whole bus) */
 		kvm_io_bus_unregister_dev(kvm, bus_idx, &p->dev);
-		bus = rcu_dereference_protected(kvm->buses[bus_idx],
-						lockdep_is_held(&kvm->slots_lock));
+		bus = kvm_get_bus(kvm, bus_idx);
 		if (bus)
 			bus->ioeventfd_count--;
 		ret = 0;

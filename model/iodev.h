@@ -68,10 +68,11 @@ static inline void kvm_iodevice_destructor(struct kvm_io_device *dev)
 /* Devices per bus, not counting ioeventfds (bounded by the fd limit). */
 #define NR_IOBUS_DEVS 1000
 
+/* Every field is immutable once the array holding it is published. */
 struct kvm_io_range {
-	gpa_t addr;			/* immutable once the array is published */
+	gpa_t addr;
 	int len;			/* 0: match the exact address, any length */
-	struct kvm_io_device *dev;
+	struct kvm_io_device *dev;	/* alive until a kvm->srcu GP after its removal */
 };
 
 /*
@@ -81,11 +82,22 @@ struct kvm_io_range {
  * writers read, under kvm->slots_lock.
  */
 struct kvm_io_bus {
-	int dev_count;			/* entries in range[] */
+	int dev_count;			/* entries in range[]; immutable once published */
 	int ioeventfd_count;		/* how many of them are ioeventfds; slots_lock */
 	struct rcu_head rcu;		/* call_srcu(&kvm->srcu) of the replaced array */
 	struct kvm_io_range range[];
 };
+
+/*
+ * kvm_get_bus: the update side's view of a bus, for holders of
+ * kvm->slots_lock only (6.18: an SRCU reader must not keep this pointer,
+ * the readers' accessor is kvm_get_bus_srcu in iobus.c).
+ */
+static inline struct kvm_io_bus *kvm_get_bus(struct kvm *kvm, enum kvm_bus idx)
+{
+	return rcu_dereference_protected(kvm->buses[idx],
+					 lockdep_is_held(&kvm->slots_lock));
+}
 
 /*
  * Guest write/read of len bytes at addr on bus_idx. Caller holds
@@ -109,7 +121,10 @@ int kvm_io_bus_register_dev(struct kvm *kvm, enum kvm_bus bus_idx, gpa_t addr,
  */
 int kvm_io_bus_unregister_dev(struct kvm *kvm, enum kvm_bus bus_idx,
 			      struct kvm_io_device *dev);
-/* The device registered at exactly addr (first match), or NULL. */
+/*
+ * The first device whose range covers addr (a length-0 range: starts
+ * exactly at addr), or NULL. Takes kvm->srcu itself.
+ */
 struct kvm_io_device *kvm_io_bus_get_dev(struct kvm *kvm, enum kvm_bus bus_idx,
 					 gpa_t addr);
 

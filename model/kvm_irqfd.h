@@ -46,9 +46,10 @@ struct kvm_kernel_irqfd {
 	 * write section, read lock-free through the seqcount.
 	 */
 	struct kvm_kernel_irq_routing_entry irq_entry;
-	seqcount_spinlock_t irq_entry_sc;
+	seqcount_spinlock_t irq_entry_sc;	/* its writers hold irqfds.lock */
 	int gsi;				/* immutable */
-	struct work_struct inject;		/* slow path, on the system workqueue */
+	/* slow path, on the system workqueue; the workqueue serialises it */
+	struct work_struct inject;
 	/* resampling irqfds only; all three set before publication */
 	struct kvm_kernel_irqfd_resampler *resampler;
 	struct eventfd_ctx *resamplefd;		/* reference held */

@@ -65,6 +65,8 @@ void ksim_lockdep_assert_irqs(bool want_disabled, const char *file, int line, co
 /* As in the kernel, true when lock checking is off. */
 #define lockdep_is_held(l)	(!KSIM_FLAG(ksim_checkers_on) || ksim_lock_is_held(&(l)->dep_map))
 #define lockdep_assert(cond)	WARN_ON(KSIM_FLAG(ksim_checkers_on) && !(cond))
+#define lockdep_assert_once(cond)						\
+	WARN_ONCE(KSIM_FLAG(ksim_checkers_on) && !(cond), "lockdep_assert_once(%s)", #cond)
 #define lockdep_assert_irqs_disabled() do {				\
 	if (KSIM_FLAG(ksim_checkers_on))						\
 		ksim_lockdep_assert_irqs(true, __FILE__, __LINE__, __func__); \
