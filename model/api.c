@@ -162,6 +162,58 @@ int irqsim_guest_lapic_read(struct kvm_vcpu *vcpu, uint32_t reg, uint32_t *value
 	return r;
 }
 
+#define MSR_IA32_APICBASE	0x1b
+#define X2APIC_MSR_LAST		(X2APIC_MSR_BASE + 0xff)
+
+static bool msr_modelled(u32 msr)
+{
+	return msr == MSR_IA32_APICBASE || (msr >= X2APIC_MSR_BASE && msr <= X2APIC_MSR_LAST);
+}
+
+/*
+ * kvm_set_msr_common()'s APIC cases for a guest WRMSR (host_initiated
+ * false): kvm_apic_set_base() and kvm_x2apic_msr_write(). Their 1 is the
+ * #GP the guest takes: -EINVAL here.
+ */
+int irqsim_guest_wrmsr(struct kvm_vcpu *vcpu, uint32_t msr, uint64_t value)
+{
+	int idx, r;
+
+	if (!vcpu)
+		return -EINVAL;
+	if (!msr_modelled(msr))
+		return -EOPNOTSUPP;
+	idx = guest_enter(vcpu);
+	if (msr == MSR_IA32_APICBASE)
+		r = kvm_apic_set_base(vcpu, value, false);
+	else
+		r = kvm_x2apic_msr_write(vcpu, msr, value);
+	guest_exit(vcpu, idx);
+	return r ? -EINVAL : 0;
+}
+
+/* kvm_get_msr_common()'s APIC cases: kvm_get_apic_base() and kvm_x2apic_msr_read(). */
+int irqsim_guest_rdmsr(struct kvm_vcpu *vcpu, uint32_t msr, uint64_t *value)
+{
+	int idx, r = 0;
+	u64 data = 0;
+
+	if (!vcpu || !value)
+		return -EINVAL;
+	if (!msr_modelled(msr))
+		return -EOPNOTSUPP;
+	idx = guest_enter(vcpu);
+	if (msr == MSR_IA32_APICBASE)
+		data = READ_ONCE(vcpu->arch.apic_base);
+	else
+		r = kvm_x2apic_msr_read(vcpu, msr, &data);
+	guest_exit(vcpu, idx);
+	if (r)
+		return -EINVAL;
+	*value = data;
+	return 0;
+}
+
 int irqsim_guest_ack(struct kvm_vcpu *vcpu)
 {
 	int idx, vector;
@@ -193,7 +245,7 @@ int irqsim_stat(struct kvm *kvm, const char *name, uint64_t *value)
 		return -EINVAL;
 #define KVM_SIM_STAT_LOOKUP(field, sname, doc)			\
 	if (!strcmp(name, sname)) {				\
-		*value = atomic64_read(&kvm->stat.field);	\
+		*value = kvm_stat_read(kvm, field);		\
 		return 0;					\
 	}
 	KVM_SIM_STATS(KVM_SIM_STAT_LOOKUP)

@@ -488,36 +488,42 @@ static int picdev_read(struct kvm_pic *s, gpa_t addr, int len, void *val)
 	return 0;
 }
 
+/* picdev_master_write() */
 static int picdev_master_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 			       gpa_t addr, int len, const void *val)
 {
 	return picdev_write(container_of(dev, struct kvm_pic, dev_master), addr, len, val);
 }
 
+/* picdev_master_read() */
 static int picdev_master_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 			      gpa_t addr, int len, void *val)
 {
 	return picdev_read(container_of(dev, struct kvm_pic, dev_master), addr, len, val);
 }
 
+/* picdev_slave_write() */
 static int picdev_slave_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 			      gpa_t addr, int len, const void *val)
 {
 	return picdev_write(container_of(dev, struct kvm_pic, dev_slave), addr, len, val);
 }
 
+/* picdev_slave_read() */
 static int picdev_slave_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 			     gpa_t addr, int len, void *val)
 {
 	return picdev_read(container_of(dev, struct kvm_pic, dev_slave), addr, len, val);
 }
 
+/* picdev_elcr_write() */
 static int picdev_elcr_write(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 			     gpa_t addr, int len, const void *val)
 {
 	return picdev_write(container_of(dev, struct kvm_pic, dev_elcr), addr, len, val);
 }
 
+/* picdev_elcr_read() */
 static int picdev_elcr_read(struct kvm_vcpu *vcpu, struct kvm_io_device *dev,
 			    gpa_t addr, int len, void *val)
 {

@@ -52,6 +52,7 @@ struct kvm_pic {
 	struct kvm *kvm;	/* immutable */
 	struct kvm_kpic_state pics[2];	/* lock: 0 master, 1 slave */
 	int output;		/* lock (cleared unlocked by INTA, as the kernel does): INTR to the CPU */
+	/* PIO devices, (un)registered under kvm->slots_lock; immutable ops */
 	struct kvm_io_device dev_master;	/* PIO 0x20-0x21 */
 	struct kvm_io_device dev_slave;		/* PIO 0xa0-0xa1 */
 	struct kvm_io_device dev_elcr;		/* PIO 0x4d0-0x4d1 */

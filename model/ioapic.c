@@ -534,6 +534,7 @@ static void ioapic_write_indirect(struct kvm_ioapic *ioapic, u32 val)
 	}
 }
 
+/* to_ioapic() */
 static inline struct kvm_ioapic *to_ioapic(struct kvm_io_device *dev)
 {
 	return container_of(dev, struct kvm_ioapic, dev);

@@ -90,14 +90,15 @@ struct kvm_ioapic {
 	u32 ioregsel;			/* lock */
 	u32 id;				/* lock */
 	u32 irr;			/* lock: pins with an asserted (level) or latched (edge) line */
-	u32 pad;
+	u32 pad;			/* lock; kvm_ioapic_state's padding, copied by GET/SET */
 	union kvm_ioapic_redirect_entry redirtbl[IOAPIC_NUM_PINS];	/* lock */
 	unsigned long irq_states[IOAPIC_NUM_PINS];	/* lock: per-pin bitmask of asserting source ids */
 	struct kvm_io_device dev;	/* MMIO device; registered under kvm->slots_lock */
 	struct kvm *kvm;		/* immutable */
 	spinlock_t lock;		/* plain spinlock, not irq-safe; dropped around ack notifiers */
 	struct rtc_status rtc_status;	/* lock */
-	struct delayed_work eoi_inject;	/* re-services level pins after an EOI storm */
+	struct delayed_work eoi_inject;	/* re-services level pins after an EOI storm; takes lock;
+					   cancelled (sync) before the IOAPIC is freed */
 	u32 irq_eoi[IOAPIC_NUM_PINS];	/* lock: successive EOIs that re-delivered at once */
 	u32 irr_delivered;		/* lock: edge pins whose IRR bit was already delivered */
 	struct hlist_head mask_notifier_list;	/* irq_srcu to read; kvm->irq_lock to write */

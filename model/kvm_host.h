@@ -26,7 +26,9 @@ typedef u64 gpa_t;		/* also in iodev.h; C11 allows the repeat */
 
 #define KVM_MAX_VCPUS			1024	/* simulator limit (x86: 4096) */
 #define KVM_SOFT_MAX_VCPUS		KVM_MAX_VCPUS
-#define KVM_MAX_VCPU_IDS		KVM_MAX_VCPUS
+/* x86: ids may be sparse (topology gaps), so 4 ids per possible vCPU. */
+#define KVM_VCPU_ID_RATIO		4
+#define KVM_MAX_VCPU_IDS		(KVM_MAX_VCPUS * KVM_VCPU_ID_RATIO)
 #define KVM_MAX_IRQ_ROUTES		4096
 #define KVM_NR_IRQCHIPS			3
 #define KVM_IRQCHIP_NUM_PINS		24	/* KVM_IOAPIC_NUM_PINS */
@@ -119,7 +121,7 @@ struct kvm {
 	struct kvm_io_bus __rcu *buses[KVM_NR_BUSES];	/* kvm->srcu; slots_lock to write */
 
 	struct kvm_arch arch;
-	struct kvm_sim_stats stat;		/* atomic counters, see stats.h */
+	struct kvm_sim_stats stat[KSIM_NR_SLOTS];	/* per task slot: kvm_stat_inc/kvm_stat_read, stats.h */
 	struct kvm_exit_log exits;
 	bool vm_dead;				/* set on fatal errors; ioctls return -EIO */
 };
@@ -144,7 +146,8 @@ struct kvm_vcpu {
 	int vcpu_idx;				/* index in kvm->vcpus; immutable */
 	struct mutex mutex;			/* vcpu->mutex: vCPU ioctls */
 	unsigned long requests;			/* KVM_REQ_* bits, atomic bitops */
-	atomic_t kicks;				/* kvm_vcpu_kick() count (no real vCPU thread to IPI) */
+	/* kvm_vcpu_kick() count (no real vCPU thread to IPI), per task slot as kvm->stat */
+	unsigned long kicks[KSIM_NR_SLOTS];
 	struct kvm_vcpu_arch arch;
 };
 
@@ -153,6 +156,16 @@ struct kvm_vcpu {
 #define KVM_REQ_SCAN_IOAPIC		1
 #define KVM_REQ_IOAPIC_EOI_EXIT		2
 #define KVM_REQ_LOAD_EOI_EXITMAP	3
+
+/* kvm_vcpu_kick() calls so far (sum of the slots) */
+static inline unsigned long kvm_vcpu_kicks(struct kvm_vcpu *vcpu)
+{
+	unsigned long n = 0;
+
+	for (int i = 0; i < KSIM_NR_SLOTS; i++)
+		n += __atomic_load_n(&vcpu->kicks[i], __ATOMIC_RELAXED);
+	return n;
+}
 
 static inline void kvm_make_request(int req, struct kvm_vcpu *vcpu)
 {

@@ -106,6 +106,20 @@
 
 struct dest_map;		/* arch/x86/kvm/ioapic.h (ioapic team) */
 
+#define APIC_LVT_TIMER_ONESHOT		(0 << 17)
+#define APIC_LVT_TIMER_PERIODIC		(1 << 17)
+#define APIC_LVT_TIMER_TSCDEADLINE	(2 << 17)
+
+/*
+ * The part of struct kvm_timer that is visible without a timer: which mode
+ * LVTT selects decides whether TMICT is writable (not in TSC-deadline mode)
+ * and switching into or out of TSC-deadline mode zeroes TMICT.
+ */
+struct kvm_timer {
+	u32 timer_mode;			/* LVTT & timer_mode_mask as last applied; vcpu->mutex */
+	u32 timer_mode_mask;		/* from the guest CPUID (TSC deadline assumed); immutable */
+};
+
 /*
  * Per-vCPU local APIC. regs is the 4 KiB register page, laid out as the
  * xAPIC MMIO page; see the header comment for who may touch what.
@@ -121,6 +135,7 @@ struct kvm_lapic {
 	int nr_lvt_entries;		/* immutable */
 	unsigned long pending_events;	/* KVM_APIC_INIT/SIPI; atomic bitops */
 	unsigned int sipi_vector;	/* written before the SIPI bit (smp_wmb) */
+	struct kvm_timer lapic_timer;	/* see struct kvm_timer */
 	void *regs;			/* 4 KiB page: IRR/TMR atomic bitops, rest vcpu->mutex */
 	struct kvm_io_device dev;	/* the MMIO window; not on a bus, the vCPU tries it first */
 };
@@ -145,16 +160,19 @@ struct kvm_apic_map {
 	struct kvm_lapic *phys_map[];	/* max_apic_id + 1 entries */
 };
 
+/* __kvm_lapic_get_reg() (apic_get_reg() in the kernel) */
 static inline u32 __kvm_lapic_get_reg(const void *regs, int reg_off)
 {
 	return READ_ONCE(*((u32 *)((char *)regs + reg_off)));
 }
 
+/* kvm_lapic_get_reg() */
 static inline u32 kvm_lapic_get_reg(struct kvm_lapic *apic, int reg_off)
 {
 	return __kvm_lapic_get_reg(apic->regs, reg_off);
 }
 
+/* kvm_lapic_set_reg() */
 static inline void kvm_lapic_set_reg(struct kvm_lapic *apic, int reg_off, u32 val)
 {
 	WRITE_ONCE(*((u32 *)((char *)apic->regs + reg_off)), val);
@@ -166,61 +184,73 @@ static inline unsigned long *apic_vector_word(int vec, void *bitmap)
 	return (unsigned long *)((char *)bitmap + APIC_VECTOR_TO_REG_OFFSET(vec));
 }
 
+/* apic_test_vector() */
 static inline bool apic_test_vector(int vec, void *bitmap)
 {
 	return test_bit(APIC_VECTOR_TO_BIT_NUMBER(vec), apic_vector_word(vec, bitmap));
 }
 
+/* apic_set_vector() */
 static inline void apic_set_vector(int vec, void *bitmap)
 {
 	set_bit(APIC_VECTOR_TO_BIT_NUMBER(vec), apic_vector_word(vec, bitmap));
 }
 
+/* apic_clear_vector() */
 static inline void apic_clear_vector(int vec, void *bitmap)
 {
 	clear_bit(APIC_VECTOR_TO_BIT_NUMBER(vec), apic_vector_word(vec, bitmap));
 }
 
+/* lapic_in_kernel() */
 static inline bool lapic_in_kernel(struct kvm_vcpu *vcpu)
 {
 	return vcpu->arch.apic != NULL;
 }
 
+/* kvm_apic_hw_enabled() (no static key) */
 static inline bool kvm_apic_hw_enabled(struct kvm_lapic *apic)
 {
 	return READ_ONCE(apic->vcpu->arch.apic_base) & MSR_IA32_APICBASE_ENABLE;
 }
 
+/* kvm_apic_sw_enabled() (no static key) */
 static inline bool kvm_apic_sw_enabled(struct kvm_lapic *apic)
 {
 	return READ_ONCE(apic->sw_enabled);
 }
 
+/* kvm_apic_present() */
 static inline bool kvm_apic_present(struct kvm_vcpu *vcpu)
 {
 	return lapic_in_kernel(vcpu) && kvm_apic_hw_enabled(vcpu->arch.apic);
 }
 
+/* kvm_lapic_enabled() */
 static inline bool kvm_lapic_enabled(struct kvm_vcpu *vcpu)
 {
 	return kvm_apic_present(vcpu) && kvm_apic_sw_enabled(vcpu->arch.apic);
 }
 
+/* apic_x2apic_mode() */
 static inline bool apic_x2apic_mode(struct kvm_lapic *apic)
 {
 	return READ_ONCE(apic->vcpu->arch.apic_base) & X2APIC_ENABLE;
 }
 
+/* kvm_xapic_id() */
 static inline u8 kvm_xapic_id(struct kvm_lapic *apic)
 {
 	return kvm_lapic_get_reg(apic, APIC_ID) >> 24;
 }
 
+/* kvm_lapic_irq_dest_mode() */
 static inline u16 kvm_lapic_irq_dest_mode(bool dest_mode_logical)
 {
 	return dest_mode_logical ? APIC_DEST_LOGICAL : APIC_DEST_PHYSICAL;
 }
 
+/* kvm_vcpu_is_reset_bsp() */
 static inline bool kvm_vcpu_is_reset_bsp(struct kvm_vcpu *vcpu)
 {
 	return vcpu->vcpu_id == 0;	/* kvm->arch.bsp_vcpu_id defaults to 0 */

@@ -45,12 +45,41 @@
 	X(apic_map_rebuilds, "apic.map.rebuilds", "optimized APIC maps published by kvm_recalculate_apic_map") \
 	X(scan_ioapic, "lapic.scan_ioapic", "EOI-exit bitmaps recomputed (KVM_REQ_SCAN_IOAPIC handled)")
 
-struct kvm_sim_stats {
-#define KVM_SIM_STAT_FIELD(field, name, doc) atomic64_t field;
+/*
+ * One task slot's counts (the runtime's per-task slots, kshim/ksim.h, as
+ * per-CPU stats are in the kernel): struct kvm holds one per slot, a task
+ * adds to its own with a plain load and store, a reader sums the slots.
+ */
+#define KVM_SIM_STAT_FIELD(field, name, doc) unsigned long field;
+struct kvm_sim_stat_counts {
 	KVM_SIM_STATS(KVM_SIM_STAT_FIELD)
-#undef KVM_SIM_STAT_FIELD
 };
 
-#define kvm_stat_inc(kvm, field) atomic64_inc(&(kvm)->stat.field)
+/* Padded to whole cache lines, so that two slots share none (if kmalloc aligns). */
+struct kvm_sim_stats {
+	union {
+		struct {
+			KVM_SIM_STATS(KVM_SIM_STAT_FIELD)
+		};
+		char pad[(sizeof(struct kvm_sim_stat_counts) + 63) & ~(size_t)63];
+	};
+};
+#undef KVM_SIM_STAT_FIELD
+
+#define kvm_stat_inc(kvm, field) do {					\
+	unsigned int __slot;						\
+									\
+	ksim_fine_yield();						\
+	__slot = ksim_this_slot();					\
+	ksim_slot_add(&(kvm)->stat[__slot].field, __slot, 1);		\
+} while (0)
+
+/* The counter's value: the sum over every slot. */
+#define kvm_stat_read(kvm, field) ({					\
+	unsigned long __sum = 0;					\
+									\
+	for (int __i = 0; __i < KSIM_NR_SLOTS; __i++)			\
+		__sum += __atomic_load_n(&(kvm)->stat[__i].field, __ATOMIC_RELAXED); \
+	__sum; })
 
 #endif

@@ -132,7 +132,7 @@ void ksim_task_exit_checks(struct task_struct *t, const char *what)
 
 	if (!KSIM_FLAG(ksim_checkers_on) || !t)
 		return;
-	if (t->lockdep_depth > 0) {
+	if (ksim_held_lock_count(t) > 0) {
 		char title[128];
 
 		snprintf(title, sizeof(title), "WARNING: %s/%d still has locks held!", t->comm, t->pid);

@@ -49,6 +49,7 @@ struct sim {
 	struct task_struct *main_task;	/* immutable */
 	struct task_struct *tasks;	/* every task started, via sim_next; lock */
 	int next_pid;			/* lock */
+	uint32_t slots_used;		/* task slots handed out (bit n = slot n); lock */
 
 	struct sim_report **reports;	/* lock */
 	unsigned int nr_reports, cap_reports;
@@ -148,8 +149,7 @@ int ksim_wait_deferred(bool (*cond)(void *arg), void *arg, const char *what);
 
 /* Block until cond(arg) (both backends). Returns 0, or -EDEADLK (sched). */
 int ksim_wait_until(bool (*cond)(void *arg), void *arg, const char *what);
-/* Wake threads-backend waiters after a state change (not under sim->lock). */
-void ksim_notify(void);
+/* ksim_notify (kshim/ksim.h): never under sim->lock. */
 uint64_t ksim_now_ns(void);
 
 /* ---- reports ---- */
@@ -158,6 +158,8 @@ void ksim_report_text(enum sim_report_kind kind, const char *title, const char *
 bool ksim_once(const void *a, uintptr_t b);
 void ksim_print_task(struct ksim_buf *b, const struct task_struct *t);
 void ksim_print_held_locks(struct ksim_buf *b, const struct task_struct *t);
+/* Locks a report lists for t: held_locks plus the lazily recorded rcu_read_lock. */
+int ksim_held_lock_count(const struct task_struct *t);
 void ksim_print_lock(struct ksim_buf *b, const struct held_lock *h);
 void ksim_reports_free(struct sim *sim);
 
@@ -174,12 +176,13 @@ bool ksim_cb_idle(void *arg);
 int ksim_alloc_init(struct sim *sim);
 void ksim_alloc_exit(struct sim *sim);
 void ksim_files_exit(struct sim *sim);
+/* host_bridge.c: unbind the host eventfds still bound (sim_destroy). */
+void ksim_host_bridge_exit(struct sim *sim);
 void ksim_task_exit_checks(struct task_struct *t, const char *what);
 
 /* ---- SRCU core, also the own-domain RCU ---- */
 int ksim_srcu_init_raw(struct srcu_struct *ssp, struct sim *sim);
-int ksim_srcu_lock_raw(struct srcu_struct *ssp);
-void ksim_srcu_unlock_raw(struct srcu_struct *ssp, int idx);
+/* ksim_srcu_lock_raw / ksim_srcu_unlock_raw: inline in kshim/srcu.h */
 void ksim_srcu_gp(struct srcu_struct *ssp);
 void ksim_cb_enqueue(struct srcu_struct *dom, struct rcu_head *head, rcu_callback_t func);
 void ksim_cb_barrier(struct srcu_struct *dom);

@@ -19,7 +19,31 @@ void ksim_mutex_init(struct mutex *m, const char *name, const struct lock_class_
 	ksim_lockdep_init_map(&m->dep_map, name, key, KSIM_LK_MUTEX);
 }
 
-static void took(struct ksim_lock_impl *impl, struct lockdep_map *m, bool atomic)
+/* KSIM_BE(lock_*), with the threads backend's lock word inline (kshim/ksim.h). */
+static inline void be_lock_acquire(struct ksim_lock_impl *l, bool sleeping)
+{
+	if (KSIM_FLAG(ksim_sched_active))
+		sch_lock_acquire(l, sleeping);
+	else
+		ksim_lock_word_acquire(l, sleeping);
+}
+
+static inline bool be_lock_trylock(struct ksim_lock_impl *l)
+{
+	if (KSIM_FLAG(ksim_sched_active))
+		return sch_lock_trylock(l);
+	return ksim_lock_word_trylock(l);
+}
+
+static inline void be_lock_release(struct ksim_lock_impl *l)
+{
+	if (KSIM_FLAG(ksim_sched_active))
+		sch_lock_release(l);
+	else
+		ksim_lock_word_release(l);
+}
+
+static inline void took(struct ksim_lock_impl *impl, struct lockdep_map *m, bool atomic)
 {
 	struct task_struct *t = current;
 
@@ -32,7 +56,7 @@ static void took(struct ksim_lock_impl *impl, struct lockdep_map *m, bool atomic
 }
 
 /* Returns false when the release must not touch the lock word. */
-static bool dropping(struct ksim_lock_impl *impl, struct lockdep_map *m, bool atomic,
+static inline bool dropping(struct ksim_lock_impl *impl, struct lockdep_map *m, bool atomic,
 		     const char *file, int line)
 {
 	struct task_struct *t = current;
@@ -48,74 +72,63 @@ static bool dropping(struct ksim_lock_impl *impl, struct lockdep_map *m, bool at
 	return true;
 }
 
-void ksim_spin_lock_slow(spinlock_t *l, unsigned int subclass, const char *file, int line,
-			 const char *func)
+void ksim_spin_lock_slow(spinlock_t *l, unsigned int subclass, const struct ksim_site *site)
 {
-	if (KSIM_FLAG(ksim_checkers_on) && ksim_lock_acquire(&l->dep_map, subclass, 0, 0, file, line, func))
+	if (KSIM_FLAG(ksim_checkers_on) &&
+	    ksim_lock_acquire(&l->dep_map, subclass, 0, 0, site->file, site->line, site->func))
 		return;		/* re-acquire of a held lock: reported, not taken */
 	ksim_switch_point();
-	KSIM_BE(lock_acquire, &l->impl, false);
+	be_lock_acquire(&l->impl, false);
 	took(&l->impl, &l->dep_map, true);
 }
 
-void ksim_spin_unlock_slow(spinlock_t *l, const char *file, int line)
+void ksim_spin_unlock_slow(spinlock_t *l, const struct ksim_site *site)
 {
-	if (!dropping(&l->impl, &l->dep_map, true, file, line))
+	if (!dropping(&l->impl, &l->dep_map, true, site->file, site->line))
 		return;
-	KSIM_BE(lock_release, &l->impl);
+	be_lock_release(&l->impl);
 	ksim_switch_point();
 }
 
-int ksim_spin_trylock_slow(spinlock_t *l, const char *file, int line, const char *func)
+int ksim_spin_trylock_slow(spinlock_t *l, const struct ksim_site *site)
 {
 	ksim_switch_point();
-	if (!KSIM_BE(lock_trylock, &l->impl))
+	if (!be_lock_trylock(&l->impl))
 		return 0;
 	if (KSIM_FLAG(ksim_checkers_on))
-		ksim_lock_acquire(&l->dep_map, 0, 1, 0, file, line, func);
+		ksim_lock_acquire(&l->dep_map, 0, 1, 0, site->file, site->line, site->func);
 	took(&l->impl, &l->dep_map, true);
 	return 1;
 }
 
-void ksim_mutex_lock(struct mutex *m, unsigned int subclass, const char *file, int line,
-		     const char *func)
+void ksim_mutex_lock_slow(struct mutex *m, unsigned int subclass, const struct ksim_site *site)
 {
-	if (!KSIM_FLAG(ksim_slowpath)) {
-		thr_lock_acquire(&m->impl, true);
-		return;
-	}
 	if (KSIM_FLAG(ksim_checkers_on)) {
-		ksim_might_sleep(file, line, func);
-		if (ksim_lock_acquire(&m->dep_map, subclass, 0, 0, file, line, func))
+		ksim_might_sleep(site->file, site->line, site->func);
+		if (ksim_lock_acquire(&m->dep_map, subclass, 0, 0, site->file, site->line, site->func))
 			return;
 	}
 	ksim_switch_point();
-	KSIM_BE(lock_acquire, &m->impl, true);
+	be_lock_acquire(&m->impl, true);
 	took(&m->impl, &m->dep_map, false);
 }
 
-int ksim_mutex_trylock(struct mutex *m, const char *file, int line, const char *func)
+int ksim_mutex_trylock_slow(struct mutex *m, const struct ksim_site *site)
 {
-	if (!KSIM_FLAG(ksim_slowpath))
-		return thr_lock_trylock(&m->impl);
 	ksim_switch_point();
-	if (!KSIM_BE(lock_trylock, &m->impl))
+	if (!be_lock_trylock(&m->impl))
 		return 0;
 	if (KSIM_FLAG(ksim_checkers_on))
-		ksim_lock_acquire(&m->dep_map, 0, 1, 0, file, line, func);
+		ksim_lock_acquire(&m->dep_map, 0, 1, 0, site->file, site->line, site->func);
 	took(&m->impl, &m->dep_map, false);
 	return 1;
 }
 
-void ksim_mutex_unlock(struct mutex *m, const char *file, int line)
+void ksim_mutex_unlock_slow(struct mutex *m, const struct ksim_site *site)
 {
-	if (!KSIM_FLAG(ksim_slowpath)) {
-		thr_lock_release(&m->impl);
+	if (!dropping(&m->impl, &m->dep_map, false, site->file, site->line))
 		return;
-	}
-	if (!dropping(&m->impl, &m->dep_map, false, file, line))
-		return;
-	KSIM_BE(lock_release, &m->impl);
+	be_lock_release(&m->impl);
 	ksim_switch_point();
 }
 

@@ -5,63 +5,38 @@
  */
 #include "internal.h"
 
-/* The held-lock entry that shows "rcu_read_lock" in reports (no graph, no checks). */
-static void rcu_held_push(struct task_struct *t, const char *file, int line, const char *func)
-{
-	struct held_lock *h;
-
-	if (t->lockdep_depth >= KSIM_MAX_HELD_LOCKS)
-		return;
-	h = &t->held_locks[t->lockdep_depth++];
-	h->map = &ksim_rcu_lock_map;
-	h->file = file;
-	h->line = line;
-	h->func = func;
-	h->subclass = 0;
-	h->irqs_were_off = t->irqs_off != 0;
-	h->read = true;
-	h->recursed = false;
-	h->cls = 0;
-}
-
-void ksim_rcu_read_lock_slow(const char *file, int line, const char *func)
+void ksim_rcu_read_lock_slow(const struct ksim_site *site)
 {
 	struct task_struct *t = current;
 
 	if (KSIM_FLAG(ksim_rcu_own)) {
 		ksim_switch_point();
 		if (t->rcu_read_depth++ == 0)
-			t->rcu_idx = ksim_srcu_lock_raw(&ksim_sim->rcu_dom);
+			t->rcu_idx = ksim_srcu_lock_raw(&ksim_sim->rcu_dom, true);
 	} else {
 		ksim_urcu_read_lock();
 		if (KSIM_FLAG(ksim_checkers_on))
 			t->rcu_read_depth++;
 	}
-	if (KSIM_FLAG(ksim_checkers_on) && t->rcu_read_depth == 1)
-		rcu_held_push(t, file, line, func);
+	/* the held-lock entry reports show: recorded here, printed by ksim_print_held_locks */
+	if (KSIM_FLAG(ksim_checkers_on) && t->rcu_read_depth == 1) {
+		t->rcu_site = site;
+		t->rcu_held_pos = t->lockdep_depth;
+	}
 	sim_trace(SIM_EV_BEGIN, "rcu", "rcu_read_lock", NULL);
 }
 
-void ksim_rcu_read_unlock_slow(const char *file, int line)
+void ksim_rcu_read_unlock_slow(const struct ksim_site *site)
 {
 	struct task_struct *t = current;
 
 	sim_trace(SIM_EV_END, "rcu", "rcu_read_lock", NULL);
 	if ((KSIM_FLAG(ksim_checkers_on) || KSIM_FLAG(ksim_rcu_own)) && t->rcu_read_depth <= 0) {
-		if (ksim_once(file, (uintptr_t)line | (15UL << 56)))
+		if (ksim_once(site->file, (uintptr_t)site->line | (15UL << 56)))
 			sim_report(SIM_REPORT_RCU, "WARNING: rcu_read_unlock() without rcu_read_lock()",
 				   "WARNING: bad unlock balance detected!\n%s/%d is trying to release lock (rcu_read_lock) at: %s:%d\nbut there are no more locks to release!\n",
-				   t->comm, t->pid, ksim_short_file(file), line);
+				   t->comm, t->pid, ksim_short_file(site->file), site->line);
 		return;
-	}
-	if (KSIM_FLAG(ksim_checkers_on) && t->rcu_read_depth == 1) {
-		int top = t->lockdep_depth - 1;
-
-		/* usually on top; otherwise the general search */
-		if (top >= 0 && t->held_locks[top].map == &ksim_rcu_lock_map)
-			t->lockdep_depth--;
-		else
-			ksim_lock_release(&ksim_rcu_lock_map, file, line);
 	}
 	if (KSIM_FLAG(ksim_rcu_own)) {
 		if (--t->rcu_read_depth == 0)

@@ -257,21 +257,45 @@ void ksim_print_lock(struct ksim_buf *b, const struct held_lock *h)
 		    lock_usage(h), h->func ? h->func : "?", ksim_short_file(h->file), h->line);
 }
 
+/* Is t's rcu_read_lock shown among its held locks (checkers on, inside a reader)? */
+static bool rcu_shown(const struct task_struct *t)
+{
+	return KSIM_FLAG(ksim_checkers_on) && t->rcu_read_depth > 0 && t->rcu_site;
+}
+
+int ksim_held_lock_count(const struct task_struct *t)
+{
+	return t->lockdep_depth + rcu_shown(t);
+}
+
 void ksim_print_held_locks(struct ksim_buf *b, const struct task_struct *t)
 {
+	struct held_lock rcu = { 0 };
+	int n, rcu_pos = -1;
+
 	if (!t)
 		return;
-	if (!t->lockdep_depth) {
+	n = ksim_held_lock_count(t);
+	if (!n) {
 		kbuf_printf(b, "no locks held by ");
 		ksim_print_task(b, t);
 		kbuf_printf(b, ".\n");
 		return;
 	}
-	kbuf_printf(b, "%d lock%s held by ", t->lockdep_depth, t->lockdep_depth > 1 ? "s" : "");
+	if (rcu_shown(t)) {
+		/* the entry rcu_read_lock would have pushed, built now */
+		rcu.map = &ksim_rcu_lock_map;
+		rcu.file = t->rcu_site->file;
+		rcu.line = t->rcu_site->line;
+		rcu.func = t->rcu_site->func;
+		rcu.read = true;
+		rcu_pos = clamp(t->rcu_held_pos, 0, t->lockdep_depth);
+	}
+	kbuf_printf(b, "%d lock%s held by ", n, n > 1 ? "s" : "");
 	ksim_print_task(b, t);
 	kbuf_printf(b, ":\n");
-	for (int i = 0; i < t->lockdep_depth; i++) {
+	for (int i = 0, j = 0; i < n; i++) {
 		kbuf_printf(b, " #%d: ", i);
-		ksim_print_lock(b, &t->held_locks[i]);
+		ksim_print_lock(b, i == rcu_pos ? &rcu : &t->held_locks[j++]);
 	}
 }

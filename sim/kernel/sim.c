@@ -11,12 +11,15 @@ int ksim_checkers_on;
 int ksim_slowpath;
 int ksim_fine_mode;
 int ksim_rcu_own;
+int ksim_rcu_mode = KSIM_RCU_SLOW;
+int ksim_membarrier_ok;
 
 #define KSIM_SET(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 void ksim_update_slowpath(void)
 {
-	int own = 0;
+	int own = 0, mode = KSIM_RCU_INLINE;
+	bool membarrier = KSIM_FLAG(ksim_membarrier_ok);
 
 #ifdef KSIM_TSAN
 	own = 1;
@@ -26,6 +29,12 @@ void ksim_update_slowpath(void)
 	KSIM_SET(ksim_rcu_own, own);
 	KSIM_SET(ksim_slowpath, KSIM_FLAG(ksim_checkers_on) || KSIM_FLAG(ksim_tracing_on) ||
 		 KSIM_FLAG(ksim_sched_active) || own);
+	/* the inline modes rely on membarrier (kshim/rcupdate.h, sim/kernel/srcu.c) */
+	if (own || KSIM_FLAG(ksim_tracing_on) || !membarrier)
+		mode = KSIM_RCU_SLOW;
+	else if (KSIM_FLAG(ksim_checkers_on))
+		mode = KSIM_RCU_CHECKED;
+	KSIM_SET(ksim_rcu_mode, mode);
 	KSIM_SET(ksim_fine_mode, KSIM_FLAG(ksim_sched_active) && ksim_sim &&
 		 ksim_sim->cfg.yield_mode == SIM_YIELD_FINE);
 }
@@ -96,6 +105,20 @@ uint64_t ksim_now_ns(void)
 	return sim ? mono_ns() - sim->start_mono_ns : 0;
 }
 
+/* A free per-task slot (kshim/ksim.h), or 0 (shared) when all are taken; sim->lock held. */
+static unsigned int slot_get(struct sim *sim)
+{
+	uint32_t free = ~sim->slots_used & ~1u;
+	unsigned int slot;
+
+	BUILD_BUG_ON(KSIM_NR_SLOTS != 32);
+	if (!free)
+		return 0;
+	slot = (unsigned int)__builtin_ctz(free);
+	sim->slots_used |= 1u << slot;
+	return slot;
+}
+
 static struct task_struct *task_alloc(struct sim *sim, const char *name,
 				      int (*fn)(void *), void *arg)
 {
@@ -110,6 +133,7 @@ static struct task_struct *task_alloc(struct sim *sim, const char *name,
 	t->origin = current ? current->origin : NULL;
 	ksim_lock(sim);
 	t->pid = ++sim->next_pid;
+	t->slot = slot_get(sim);
 	t->sim_next = sim->tasks;
 	sim->tasks = t;
 	ksim_unlock(sim);
@@ -127,6 +151,8 @@ static void task_unlink(struct sim *sim, struct task_struct *t)
 			break;
 		}
 	}
+	/* t has finished (or never ran): its slot's counts stay, the next owner adds to them */
+	sim->slots_used &= ~(1u << t->slot) | 1u;
 	ksim_unlock(sim);
 }
 
@@ -165,6 +191,8 @@ struct sim *sim_create(const struct sim_config *cfg)
 	if (!sim->main_task)
 		goto err_alloc;
 	sim->main_task->pid = 1;
+	sim->main_task->slot = 1;
+	sim->slots_used = 1u << 1;
 	sim->next_pid = 1;
 	snprintf(sim->main_task->comm, sizeof(sim->main_task->comm), "main");
 	sim->main_task->sim = sim;
@@ -221,6 +249,7 @@ unsigned int sim_destroy(struct sim *sim)
 
 	if (!sim || sim != ksim_sim)
 		return 0;
+	ksim_host_bridge_exit(sim);	/* real threads must stop before the teardown */
 	sim_settle(sim);
 	ksim_files_exit(sim);		/* last fput: EPOLLHUP wakeups may queue work */
 	sim_settle(sim);
@@ -238,6 +267,8 @@ unsigned int sim_destroy(struct sim *sim)
 		sch_sim_exit(sim);
 	else
 		thr_sim_exit(sim);
+	/* the tracer belongs to this simulation: the next one must not call it */
+	sim_set_tracer(sim, NULL, NULL);
 	for (t = sim->tasks; t; t = next) {
 		next = t->sim_next;
 		free(t);
@@ -349,12 +380,6 @@ void ksim_notify(void)
 {
 	if (!KSIM_FLAG(ksim_sched_active))
 		thr_notify();
-}
-
-void ksim_switch_point(void)
-{
-	if (KSIM_FLAG(ksim_sched_active) && current)
-		sch_yield();
 }
 
 void ksim_spin_wait(void)

@@ -4,25 +4,44 @@
  *
  *   reader:  idx = srcu_idx & 1; lock_count[idx]++; smp_mb();  (B)
  *            ... critical section ...
- *            smp_mb(); unlock_count[idx]++                      (C)
+ *            unlock_count[idx]++ with release order              (C)
  *   updater: wait for readers of idx^1 (stragglers of the last flip),
  *            srcu_idx++ (flip), smp_mb(),
  *            wait until unlock_count[idx] == lock_count[idx] for the old idx
  *
- * The updater sums unlock counts before lock counts, with a full barrier
- * between them, so a reader counted in lock but not in unlock keeps the
- * grace period open; a reader whose lock increment the updater missed
- * has, by the barrier pairing (B), seen every update made before the
- * grace period began. Counters are per slot (by pid), summed over slots.
+ * The updater sums unlock counts (acquire loads) before lock counts, with
+ * a full barrier (A) between them, so a reader counted in lock but not in
+ * unlock keeps the grace period open; a reader whose lock increment the
+ * updater missed has, by the pairing of (B) with (A), seen every update
+ * made before the grace period began.
+ *
+ * Counters are per task slot, summed over slots. A task owns its slot
+ * (1..KSIM_NR_SLOTS-1) alone, so its increments are a relaxed load and a
+ * store, not a locked read-modify-write; slot 0 is shared and uses
+ * atomic adds.
+ *
+ * (B) with membarrier (ksim_membarrier_ok: threads backend, not TSan):
+ * (A) is a membarrier(PRIVATE_EXPEDITED), which puts a full barrier on
+ * every running thread between the updater's earlier stores and its lock
+ * count loads, so (B) only has to stop the compiler, as liburcu-memb's
+ * readers do. A reader whose barrier point falls after its lock store is
+ * counted; one whose barrier point falls before it does its critical
+ * section after the updater's stores and sees them.
+ *
+ * (C) needs only release order, not the kernel's smp_mb(): what (C) must
+ * do is keep the critical section's loads and stores before the unlock
+ * count; the updater reads that count with acquire, so seeing it makes
+ * the whole section happen before the updater's next step (the free). An
+ * unlock seen implies its lock is seen too: the lock count was stored
+ * before the unlock (same task, release) and the updater reads lock
+ * counts after unlock counts across (A). Ordering the unlock count before
+ * the later gp_waiting load (for the wakeup) is not needed for safety: a
+ * waiter polls the condition before it sleeps and sleeps at most 1 ms at a
+ * time (thr_wait_until), and the sched backend polls at every choice
+ * point. The sum may be torn by readers that lock and unlock between the
+ * two passes; that only adds locks (the updater waits longer).
  */
 #include "internal.h"
-
-static inline struct ksim_srcu_slot *my_slot(struct srcu_struct *ssp)
-{
-	struct task_struct *t = current;
-
-	return &ssp->slots[(t ? (unsigned int)t->pid : 0) & (KSIM_SRCU_SLOTS - 1)];
-}
 
 int ksim_srcu_init_raw(struct srcu_struct *ssp, struct sim *sim)
 {
@@ -43,28 +62,6 @@ int ksim_srcu_init_raw(struct srcu_struct *ssp, struct sim *sim)
 	return 0;
 }
 
-int ksim_srcu_lock_raw(struct srcu_struct *ssp)
-{
-	int idx = (int)(__atomic_load_n(&ssp->srcu_idx, __ATOMIC_RELAXED) & 1);
-
-	/* (B): on x86 the locked add is the full barrier; elsewhere add a fence */
-	__atomic_fetch_add(&my_slot(ssp)->lock_count[idx], 1, __ATOMIC_SEQ_CST);
-#ifndef __x86_64__
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-#endif
-	return idx;
-}
-
-void ksim_srcu_unlock_raw(struct srcu_struct *ssp, int idx)
-{
-#ifndef __x86_64__
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* (C); x86: the locked add below */
-#endif
-	__atomic_fetch_add(&my_slot(ssp)->unlock_count[idx & 1], 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&ssp->gp_waiting, __ATOMIC_SEQ_CST))
-		ksim_notify();
-}
-
 struct readers_arg {
 	struct srcu_struct *ssp;
 	int idx;
@@ -75,10 +72,13 @@ static bool readers_gone(void *arg)
 	struct readers_arg *ra = arg;
 	unsigned long locks = 0, unlocks = 0;
 
-	for (int i = 0; i < KSIM_SRCU_SLOTS; i++)
+	for (int i = 0; i < KSIM_NR_SLOTS; i++)
 		unlocks += __atomic_load_n(&ra->ssp->slots[i].unlock_count[ra->idx], __ATOMIC_ACQUIRE);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (int i = 0; i < KSIM_SRCU_SLOTS; i++)
+	if (KSIM_FLAG(ksim_membarrier_ok))
+		thr_membarrier();				/* (A), for readers without (B) */
+	else
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* (A) */
+	for (int i = 0; i < KSIM_NR_SLOTS; i++)
 		locks += __atomic_load_n(&ra->ssp->slots[i].lock_count[ra->idx], __ATOMIC_ACQUIRE);
 	return locks == unlocks;
 }
@@ -168,24 +168,22 @@ static int held_index(const struct task_struct *t, const struct srcu_struct *ssp
 	return -1;
 }
 
-int ksim_srcu_read_lock(struct srcu_struct *ssp, const char *file, int line, const char *func)
+int ksim_srcu_read_lock_slow(struct srcu_struct *ssp, const struct ksim_site *site)
 {
 	struct task_struct *t = current;
 	int idx;
 
-	if (!KSIM_FLAG(ksim_slowpath))
-		return ksim_srcu_lock_raw(ssp);
-	if (KSIM_FLAG(ksim_checkers_on) && !check_magic(ssp, "srcu_read_lock", file, line))
+	if (KSIM_FLAG(ksim_checkers_on) && !check_magic(ssp, "srcu_read_lock", site->file, site->line))
 		return 0;
 	ksim_switch_point();
-	idx = ksim_srcu_lock_raw(ssp);
+	idx = ksim_srcu_lock_raw(ssp, !KSIM_FLAG(ksim_membarrier_ok));
 	if (KSIM_FLAG(ksim_checkers_on) && t) {
 		if (t->srcu_depth < KSIM_MAX_SRCU_HELD) {
 			t->srcu_held[t->srcu_depth].ssp = ssp;
 			t->srcu_held[t->srcu_depth].idx = idx;
 		}
 		t->srcu_depth++;
-		ksim_lock_acquire(&ssp->dep_map, 0, 0, 1, file, line, func);
+		ksim_lock_acquire(&ssp->dep_map, 0, 0, 1, site->file, site->line, site->func);
 	}
 	sim_trace(SIM_EV_BEGIN, "srcu", ssp->dep_map.name, "idx=%d", idx);
 	return idx;
@@ -214,31 +212,27 @@ static void bad_unlock(struct srcu_struct *ssp, int idx, int want, const char *f
 	kbuf_free(&b);
 }
 
-void ksim_srcu_read_unlock(struct srcu_struct *ssp, int idx, const char *file, int line)
+void ksim_srcu_read_unlock_slow(struct srcu_struct *ssp, int idx, const struct ksim_site *site)
 {
 	struct task_struct *t = current;
 	int i;
 
-	if (!KSIM_FLAG(ksim_slowpath)) {
-		ksim_srcu_unlock_raw(ssp, idx);
-		return;
-	}
 	if (KSIM_FLAG(ksim_checkers_on) && t) {
-		if (!check_magic(ssp, "srcu_read_unlock", file, line))
+		if (!check_magic(ssp, "srcu_read_unlock", site->file, site->line))
 			return;
 		i = held_index(t, ssp);
 		if (i < 0) {
-			bad_unlock(ssp, idx, -1, file, line);
+			bad_unlock(ssp, idx, -1, site->file, site->line);
 			return;		/* leave the counters consistent */
 		}
 		if (t->srcu_held[i].idx != idx) {
-			bad_unlock(ssp, idx, t->srcu_held[i].idx, file, line);
+			bad_unlock(ssp, idx, t->srcu_held[i].idx, site->file, site->line);
 			idx = t->srcu_held[i].idx;
 		}
 		memmove(&t->srcu_held[i], &t->srcu_held[i + 1],
 			(size_t)(min(t->srcu_depth, KSIM_MAX_SRCU_HELD) - i - 1) * sizeof(t->srcu_held[0]));
 		t->srcu_depth--;
-		ksim_lock_release(&ssp->dep_map, file, line);
+		ksim_lock_release(&ssp->dep_map, site->file, site->line);
 	}
 	sim_trace(SIM_EV_END, "srcu", ssp->dep_map.name, NULL);
 	ksim_srcu_unlock_raw(ssp, idx);

@@ -134,7 +134,7 @@ static void leaked_context(struct task_struct *t, work_func_t fn, const char *na
 		   "BUG: workqueue leaked lock or atomic: %s/0x%08x/%d\n    last function: %s (%p)\n"
 		   "RCU nest depth: %d, SRCU depth: %d, irqs off: %d, locks held: %d\n",
 		   t->comm, t->preempt_count, t->pid, name, (void *)(uintptr_t)fn, t->rcu_read_depth,
-		   t->srcu_depth, t->irqs_off, t->lockdep_depth);
+		   t->srcu_depth, t->irqs_off, ksim_held_lock_count(t));
 	t->lockdep_depth = 0;
 	t->preempt_count = 0;
 	t->irqs_off = 0;

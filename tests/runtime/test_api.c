@@ -77,6 +77,74 @@ static void test_srcu_domains_independent(void)
 	CU_ASSERT_EQUAL(sim_destroy(sim), 0);
 }
 
+static int parker(void *arg)
+{
+	wait_for_completion(arg);
+	return 0;
+}
+
+/* Does a grace period of ssp wait for a reader in a task started now? */
+static bool gp_waits_for_new_reader(struct sim *sim, struct srcu_struct *ssp, unsigned int *slot)
+{
+	struct reader_ctx r = { .ssp = ssp };
+	struct syncer_ctx s = { .ssp = ssp };
+	struct task_struct *rt, *st;
+	bool waited;
+
+	init_completion(&r.in);
+	init_completion(&r.release);
+	init_completion(&s.done);
+	rt = sim_task_start(sim, "reader", srcu_reader, &r);
+	*slot = rt->slot;
+	wait_for_completion(&r.in);
+	st = sim_task_start(sim, "syncer", srcu_syncer, &s);
+	rt_let_run(sim);
+	waited = !completion_done(&s.done);
+	complete(&r.release);
+	wait_for_completion(&s.done);
+	sim_task_join(rt);
+	sim_task_join(st);
+	return waited;
+}
+
+/*
+ * SRCU counters live in per-task slots: with every exclusive slot taken,
+ * a reader counts in the shared slot 0, and a grace period still waits
+ * for it; a joined task's slot goes to the next task, which adds to the
+ * counts left there.
+ */
+static void test_srcu_slots_shared_and_reused(void)
+{
+	struct sim *sim = rt_sim();
+	struct task_struct *parked[KSIM_NR_SLOTS];
+	struct completion release;
+	struct srcu_struct srcu;
+	unsigned int n = 0, slot;
+
+	init_srcu_struct(&srcu);
+	init_completion(&release);
+	CU_ASSERT(current->slot != 0);
+	/* take every exclusive slot left (workers and callbacks hold some) */
+	while (n < KSIM_NR_SLOTS) {
+		parked[n] = sim_task_start(sim, "parker", parker, &release);
+		if (!parked[n] || parked[n]->slot == 0)
+			break;
+		n++;
+	}
+	CU_ASSERT_FATAL(n < KSIM_NR_SLOTS && parked[n]);
+	CU_ASSERT(gp_waits_for_new_reader(sim, &srcu, &slot));
+	CU_ASSERT_EQUAL(slot, 0);
+	complete_all(&release);
+	for (unsigned int i = 0; i <= n; i++)
+		sim_task_join(parked[i]);
+	/* slots are free again: a reader reuses one (its counters are not fresh) */
+	CU_ASSERT(gp_waits_for_new_reader(sim, &srcu, &slot));
+	CU_ASSERT(slot != 0);
+	synchronize_srcu(&srcu);
+	cleanup_srcu_struct(&srcu);
+	CU_ASSERT_EQUAL(sim_destroy(sim), 0);
+}
+
 static int cb_ran;
 
 static void count_cb(struct rcu_head *head)
@@ -526,6 +594,7 @@ static const struct cunit_test tests[] = {
 	{ "hold_deferred", test_hold_deferred },
 	{ "srcu_domains_independent", test_srcu_domains_independent },
 	{ "call_srcu_after_gp", test_call_srcu_after_gp },
+	{ "srcu_slots_shared_and_reused", test_srcu_slots_shared_and_reused },
 	{ "call_rcu_and_kfree_rcu", test_call_rcu_and_kfree_rcu },
 	{ "queue_flush_cancel", test_queue_flush_cancel },
 	{ "queue_twice_pending", test_queue_twice_pending },

@@ -336,6 +336,37 @@ static void test_sleep_in_atomic(void)
 	sim_destroy(sim);
 }
 
+/*
+ * The rcu_read_lock entry of a report stays where it was taken among the
+ * held locks, also after a lock below it is released.
+ */
+static void test_rcu_held_lock_position(void)
+{
+	struct sim *sim = rt_sim();
+	char want[160];
+	struct pair p;
+	int line;
+
+	pair_init(&p);
+	spin_lock(&p.a);
+	line = __LINE__ + 1;
+	rcu_read_lock();
+	spin_lock(&p.b);
+	spin_unlock(&p.a);
+	might_sleep();
+	spin_unlock(&p.b);
+	rcu_read_unlock();
+	CU_ASSERT_EQUAL(rt_reports(sim, "sleeping function"), 1);
+	CU_ASSERT(rt_text_has(sim, "2 locks held by main/1:"));
+	snprintf(want, sizeof(want),
+		 " #0: (rcu_read_lock){.+.+}, at: test_rcu_held_lock_position (tests/runtime/test_checkers.c:%d)\n #1: (&p->b)",
+		 line);
+	CU_ASSERT(rt_text_has(sim, want));
+	might_sleep();		/* outside every reader: nothing held, nothing reported */
+	CU_ASSERT_EQUAL(rt_reports(sim, NULL), 1);
+	sim_destroy(sim);
+}
+
 static void noop_work(struct work_struct *w)
 {
 	(void)w;
@@ -681,6 +712,7 @@ static const struct cunit_test tests[] = {
 	{ "seqcount_writer_needs_lock", test_seqcount_writer_needs_lock },
 	{ "srcu_lockdep_cycle", test_srcu_lockdep_cycle },
 	{ "sleep_in_atomic", test_sleep_in_atomic },
+	{ "rcu_held_lock_position", test_rcu_held_lock_position },
 	{ "flush_work_in_atomic", test_flush_work_in_atomic },
 	{ "rcu_dereference_checks", test_rcu_dereference_checks },
 	{ "srcu_dereference_domain", test_srcu_dereference_domain },

@@ -55,12 +55,12 @@ void thr_rcu_unregister(void)
 
 void thr_rcu_read_lock(void)
 {
-	ksim_rcu_read_lock_slow(__FILE__, __LINE__, __func__);
+	ksim_rcu_read_lock_slow(KSIM_SITE());
 }
 
 void thr_rcu_read_unlock(void)
 {
-	ksim_rcu_read_unlock_slow(__FILE__, __LINE__);
+	ksim_rcu_read_unlock_slow(KSIM_SITE());
 }
 
 void thr_synchronize_rcu(void)

@@ -6,6 +6,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/membarrier.h>
 #include "../internal.h"
 #ifndef KSIM_TSAN
 #include <ck_spinlock.h>
@@ -31,17 +34,37 @@ static void cv_init(void)
 	pthread_condattr_destroy(&a);
 }
 
+/* Readers may skip their barrier when grace periods can force one (sim/kernel/srcu.c). */
+static void membarrier_init(void)
+{
+#ifndef KSIM_TSAN
+	/* as liburcu-memb: the private expedited command, registered once per process */
+	if (urcu_memb_has_sys_membarrier &&
+	    !syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0))
+		__atomic_store_n(&ksim_membarrier_ok, 1, __ATOMIC_RELAXED);
+#endif
+}
+
+/* A full barrier on every running thread of the process. */
+void thr_membarrier(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0))
+		abort();	/* registered in thr_sim_init: cannot fail */
+}
+
 int thr_sim_init(struct sim *sim)
 {
 	(void)sim;
 	pthread_once(&cv_once, cv_init);
 	thr_rcu_register();
+	membarrier_init();
 	return 0;
 }
 
 void thr_sim_exit(struct sim *sim)
 {
 	(void)sim;
+	__atomic_store_n(&ksim_membarrier_ok, 0, __ATOMIC_RELAXED);
 	thr_rcu_unregister();
 }
 

@@ -277,7 +277,7 @@ u64 fake_stat(struct kvm *kvm, const char *name)
 {
 #define X(field, sname, doc)						\
 	if (!strcmp(name, sname))					\
-		return atomic64_read(&kvm->stat.field);
+		return kvm_stat_read(kvm, field);
 	KVM_SIM_STATS(X)
 #undef X
 	abort();

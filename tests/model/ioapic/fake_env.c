@@ -91,7 +91,7 @@ u64 fake_stat(const char *name)
 {
 #define X(field, sname, doc)						\
 	if (!strcmp(name, sname))					\
-		return atomic64_read(&env.kvm->stat.field);
+		return kvm_stat_read(env.kvm, field);
 	KVM_SIM_STATS(X)
 #undef X
 	abort();

@@ -205,7 +205,50 @@ static void test_eoi_exit_bitmap(void)
 	vm_teardown();
 }
 
+/*
+ * TMICT without a timer: ignored in TSC-deadline mode, zeroed when LVTT
+ * enters or leaves that mode (also by KVM_SET_LAPIC against the old mode).
+ */
+static void test_tmict_timer_mode(void)
+{
+	struct kvm_lapic_state s;
+	uint32_t v;
+
+	vm_setup(VM_KERNEL_IRQCHIP, 1);
+	lapic_setup(0, 0, 0, false);
+	lapic_write(0, APIC_TMICT, 1000);			/* one-shot: stored */
+	CU_ASSERT_EQUAL(lapic_reg(0, APIC_TMICT), 1000);
+	lapic_write(0, APIC_LVTT, APIC_LVT_TIMER_PERIODIC | 0xec);
+	CU_ASSERT_EQUAL(lapic_reg(0, APIC_TMICT), 1000);	/* one-shot -> periodic keeps it */
+	lapic_write(0, APIC_LVTT, APIC_LVT_TIMER_TSCDEADLINE | 0xec);
+	CU_ASSERT_EQUAL(lapic_reg(0, APIC_TMICT), 0);		/* into TSC deadline: zeroed */
+	lapic_write(0, APIC_TMICT, 500);
+	CU_ASSERT_EQUAL(lapic_reg(0, APIC_TMICT), 0);		/* ignored in TSC-deadline mode */
+	CU_ASSERT_EQUAL(irqsim_guest_lapic_read(vcpu(0), APIC_TMICT, &v), 0);
+	CU_ASSERT_EQUAL(v, 0);
+	lapic_write(0, APIC_LVTT, 0xec);			/* back to one-shot */
+	lapic_write(0, APIC_TMICT, 700);
+	CU_ASSERT_EQUAL(lapic_reg(0, APIC_TMICT), 700);
+	/* software disable masks LVTT but keeps its mode and TMICT */
+	lapic_write(0, APIC_SPIV, 0xff);
+	CU_ASSERT_EQUAL(lapic_reg(0, APIC_TMICT), 700);
+	/* SET_LAPIC with a TSC-deadline LVTT: the restored TMICT is dropped */
+	memset(&s, 0, sizeof(s));
+	CU_ASSERT_EQUAL(irqsim_vcpu_ioctl(vcpu(0), KVM_GET_LAPIC, (unsigned long)&s), 0);
+	v = APIC_LVT_TIMER_TSCDEADLINE | 0xec;
+	memcpy(s.regs + APIC_LVTT, &v, 4);
+	v = 1234;
+	memcpy(s.regs + APIC_TMICT, &v, 4);
+	CU_ASSERT_EQUAL(irqsim_vcpu_ioctl(vcpu(0), KVM_SET_LAPIC, (unsigned long)&s), 0);
+	CU_ASSERT_EQUAL(lapic_reg(0, APIC_TMICT), 0);
+	/* ...while one in the same mode as before keeps it */
+	CU_ASSERT_EQUAL(irqsim_vcpu_ioctl(vcpu(0), KVM_SET_LAPIC, (unsigned long)&s), 0);
+	CU_ASSERT_EQUAL(lapic_reg(0, APIC_TMICT), 1234);
+	vm_teardown();
+}
+
 const struct cunit_test lapic_tests[] = {
+	{ "tmict_timer_mode", test_tmict_timer_mode },
 	{ "reset_state", test_reset_state },
 	{ "tpr_masks_ack", test_tpr_masks_ack },
 	{ "isr_nesting_and_eoi_order", test_isr_nesting_and_eoi_order },

@@ -120,11 +120,11 @@ static void test_msi_level_sets_tmr_and_nmi(void)
 	CU_ASSERT_EQUAL(signal_msi(MSI_ADDR(0, 0), 0, 0x34), 1);
 	CU_ASSERT(!tmr_has(0, 0x34));
 	/* NMI: accepted, not in IRR */
-	kicks = atomic_read(&vcpu(0)->kicks);
+	kicks = kvm_vcpu_kicks(vcpu(0));
 	CU_ASSERT_EQUAL(signal_msi(MSI_ADDR(0, 0), 0, 0x400), 1);
 	CU_ASSERT_EQUAL(stat("lapic.nmi"), 1);
 	CU_ASSERT_EQUAL(atomic_read(&vcpu(0)->arch.nmi_queued), 1);
-	CU_ASSERT(atomic_read(&vcpu(0)->kicks) > (int)kicks);
+	CU_ASSERT(kvm_vcpu_kicks(vcpu(0)) > kicks);
 	CU_ASSERT_EQUAL(irr_count(0), 2);
 	/* ExtINT through an MSI is not accepted by the LAPIC */
 	CU_ASSERT_EQUAL(signal_msi(MSI_ADDR(0, 0), 0, 0x700), 0);

@@ -94,6 +94,8 @@ static void test_check_extension(void)
 	CU_ASSERT_EQUAL(vm_ioctl(KVM_CHECK_EXTENSION, KVM_CAP_SPLIT_IRQCHIP), 1);
 	CU_ASSERT_EQUAL(vm_ioctl(KVM_CHECK_EXTENSION, KVM_CAP_X2APIC_API), 3);
 	CU_ASSERT_EQUAL(vm_ioctl(KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS), KVM_MAX_VCPUS);
+	/* ids are sparse: 4 per possible vCPU, as the host reports (4096 for 1024) */
+	CU_ASSERT_EQUAL(vm_ioctl(KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID), 4 * KVM_MAX_VCPUS);
 	CU_ASSERT_EQUAL(vm_ioctl(KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY), 0);	/* not modelled */
 	CU_ASSERT_EQUAL(vm_ioctl(0xae99, 0), -ENOTTY);
 	vm_teardown();
@@ -111,6 +113,18 @@ static void test_vcpu_creation(void)
 	CU_ASSERT_EQUAL(vcpu(2)->vcpu_id, 7);
 	CU_ASSERT_PTR_NULL(irqsim_vcpu(kvm, 3));
 	CU_ASSERT_EQUAL(irqsim_create_vm(sim, 1, &k), -EINVAL);		/* only the default VM type */
+	vm_teardown();
+
+	/* A vCPU id above KVM_MAX_VCPUS is fine (the real kernel takes 4095, refuses 4096). */
+	vm_setup(VM_KERNEL_IRQCHIP, 0);
+	CU_ASSERT_EQUAL(vm_ioctl(KVM_CREATE_VCPU, 2000), 0);
+	CU_ASSERT_EQUAL(vm_ioctl(KVM_CREATE_VCPU, 4 * KVM_MAX_VCPUS - 1), 1);
+	CU_ASSERT_EQUAL(vm_ioctl(KVM_CREATE_VCPU, 4 * KVM_MAX_VCPUS), -EINVAL);
+	CU_ASSERT_EQUAL(vcpu(1)->vcpu_id, 4095);
+	/* its xAPIC id is the id truncated to 8 bits */
+	lapic_setup(1, 0xff, 0, false);
+	CU_ASSERT_EQUAL(signal_msi(MSI_ADDR(0xff, false), 0, 0x41), 1);
+	CU_ASSERT(irr_has(1, 0x41));
 	vm_teardown();
 }
 

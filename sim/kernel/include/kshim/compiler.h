@@ -84,8 +84,18 @@
 #define mb()		smp_mb()
 #define rmb()		smp_rmb()
 #define wmb()		smp_wmb()
+#if defined(__x86_64__) && !defined(KSIM_TSAN)
+/*
+ * As on x86 in the kernel: every atomic read-modify-write is a locked
+ * instruction, itself a full barrier, so only the compiler needs fencing.
+ * (A seq_cst fence here would add an mfence after the locked op.)
+ */
+#define smp_mb__before_atomic()	barrier()
+#define smp_mb__after_atomic()	barrier()
+#else
 #define smp_mb__before_atomic()	smp_mb()
 #define smp_mb__after_atomic()	smp_mb()
+#endif
 #define smp_mb__after_spinlock()	smp_mb()
 
 #define smp_store_release(p, v) do {					\

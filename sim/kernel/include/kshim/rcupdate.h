@@ -35,9 +35,49 @@
 #undef rcu_access_pointer
 #define ksim_urcu_read_lock()	urcu_memb_read_lock()
 #define ksim_urcu_read_unlock()	urcu_memb_read_unlock()
+
+/*
+ * liburcu-memb's inline read side (urcu/static/urcu-memb.h), for the
+ * inline RCU modes, which the runtime selects only when liburcu uses
+ * sys_membarrier: liburcu's reader barriers are then compiler barriers
+ * (its grace period issues the membarrier), so the test of
+ * urcu_memb_has_sys_membarrier it makes three times per read-side
+ * section is made once, when the mode is chosen (ksim_update_slowpath).
+ */
+static __always_inline void ksim_urcu_fast_read_lock(void)
+{
+	unsigned long tmp;
+
+	cmm_barrier();
+	tmp = URCU_TLS(urcu_memb_reader).ctr;
+	if (caa_likely(!(tmp & URCU_GP_CTR_NEST_MASK))) {
+		_CMM_STORE_SHARED(URCU_TLS(urcu_memb_reader).ctr, _CMM_LOAD_SHARED(urcu_memb_gp.ctr));
+		cmm_barrier();
+	} else {
+		_CMM_STORE_SHARED(URCU_TLS(urcu_memb_reader).ctr, tmp + URCU_GP_COUNT);
+	}
+}
+
+static __always_inline void ksim_urcu_fast_read_unlock(void)
+{
+	unsigned long tmp = URCU_TLS(urcu_memb_reader).ctr;
+
+	if (caa_likely((tmp & URCU_GP_CTR_NEST_MASK) == URCU_GP_COUNT)) {
+		cmm_barrier();
+		_CMM_STORE_SHARED(URCU_TLS(urcu_memb_reader).ctr, tmp - URCU_GP_COUNT);
+		cmm_barrier();
+		urcu_common_wake_up_gp(&urcu_memb_gp);
+	} else {
+		_CMM_STORE_SHARED(URCU_TLS(urcu_memb_reader).ctr, tmp - URCU_GP_COUNT);
+	}
+	cmm_barrier();
+}
 #else
 #define ksim_urcu_read_lock()	thr_rcu_read_lock()
 #define ksim_urcu_read_unlock()	thr_rcu_read_unlock()
+/* TSan builds always use KSIM_RCU_SLOW: these are never reached. */
+#define ksim_urcu_fast_read_lock()	thr_rcu_read_lock()
+#define ksim_urcu_fast_read_unlock()	thr_rcu_read_unlock()
 #endif
 
 struct rcu_head {
@@ -47,31 +87,56 @@ struct rcu_head {
 #define callback_head rcu_head
 typedef void (*rcu_callback_t)(struct rcu_head *head);
 
-void ksim_rcu_read_lock_slow(const char *file, int line, const char *func);
-void ksim_rcu_read_unlock_slow(const char *file, int line);
+void ksim_rcu_read_lock_slow(const struct ksim_site *site);
+void ksim_rcu_read_unlock_slow(const struct ksim_site *site);
 void ksim_rcu_suspicious(const char *file, int line, const char *msg);
 void ksim_synchronize_rcu(const char *file, int line, const char *func);
 void ksim_rcu_barrier(const char *file, int line, const char *func);
 void call_rcu(struct rcu_head *head, rcu_callback_t func);
 
-static inline void __ksim_rcu_read_lock(const char *file, int line, const char *func)
+/*
+ * ksim_rcu_mode KSIM_RCU_INLINE is liburcu alone. KSIM_RCU_CHECKED
+ * (threads backend, checkers on, no tracer) keeps the nesting depth, and
+ * at the outermost lock the site and the position among the held locks,
+ * which reports print as the "rcu_read_lock" held lock. Everything else
+ * (sched, own-domain RCU, tracing, no membarrier, a bad unlock) is out of
+ * line.
+ */
+static __always_inline void __ksim_rcu_read_lock(const struct ksim_site *site)
 {
-	if (unlikely(KSIM_FLAG(ksim_slowpath)))
-		ksim_rcu_read_lock_slow(file, line, func);
-	else
-		ksim_urcu_read_lock();
+	int mode = KSIM_FLAG(ksim_rcu_mode);
+
+	if (likely(mode == KSIM_RCU_INLINE)) {
+		ksim_urcu_fast_read_lock();
+	} else if (mode == KSIM_RCU_CHECKED) {
+		struct task_struct *t = current;
+
+		ksim_urcu_fast_read_lock();
+		if (t->rcu_read_depth++ == 0) {
+			t->rcu_site = site;
+			t->rcu_held_pos = t->lockdep_depth;
+		}
+	} else {
+		ksim_rcu_read_lock_slow(site);
+	}
 }
 
-static inline void __ksim_rcu_read_unlock(const char *file, int line)
+static __always_inline void __ksim_rcu_read_unlock(const struct ksim_site *site)
 {
-	if (unlikely(KSIM_FLAG(ksim_slowpath)))
-		ksim_rcu_read_unlock_slow(file, line);
-	else
-		ksim_urcu_read_unlock();
+	int mode = KSIM_FLAG(ksim_rcu_mode);
+
+	if (likely(mode == KSIM_RCU_INLINE)) {
+		ksim_urcu_fast_read_unlock();
+	} else if (mode == KSIM_RCU_CHECKED && likely(current->rcu_read_depth > 0)) {
+		current->rcu_read_depth--;
+		ksim_urcu_fast_read_unlock();
+	} else {
+		ksim_rcu_read_unlock_slow(site);
+	}
 }
 
-#define rcu_read_lock()		__ksim_rcu_read_lock(__FILE__, __LINE__, __func__)
-#define rcu_read_unlock()	__ksim_rcu_read_unlock(__FILE__, __LINE__)
+#define rcu_read_lock()		__ksim_rcu_read_lock(KSIM_SITE())
+#define rcu_read_unlock()	__ksim_rcu_read_unlock(KSIM_SITE())
 #define rcu_read_lock_bh()	rcu_read_lock()
 #define rcu_read_unlock_bh()	rcu_read_unlock()
 #define rcu_read_lock_sched()	rcu_read_lock()

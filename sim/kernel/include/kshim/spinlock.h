@@ -1,7 +1,8 @@
 /*
  * spinlock_t (raw_spinlock_t is the same type here). Without checkers on
- * the threads backend a lock is a ck fas spinlock behind one call; with
- * checkers every acquire goes through lockdep and the context tracking.
+ * the threads backend a lock is an inline test-and-set on the lock word
+ * (contention handled out of line); with checkers every acquire goes
+ * through lockdep and the context tracking.
  */
 #ifndef KSHIM_SPINLOCK_H
 #define KSHIM_SPINLOCK_H
@@ -30,40 +31,38 @@ void ksim_spin_lock_init(spinlock_t *l, const char *name, const struct lock_clas
 } while (0)
 #define raw_spin_lock_init(l)	spin_lock_init(l)
 
-void ksim_spin_lock_slow(spinlock_t *l, unsigned int subclass,
-			 const char *file, int line, const char *func);
-void ksim_spin_unlock_slow(spinlock_t *l, const char *file, int line);
-int ksim_spin_trylock_slow(spinlock_t *l, const char *file, int line, const char *func);
+void ksim_spin_lock_slow(spinlock_t *l, unsigned int subclass, const struct ksim_site *site);
+void ksim_spin_unlock_slow(spinlock_t *l, const struct ksim_site *site);
+int ksim_spin_trylock_slow(spinlock_t *l, const struct ksim_site *site);
 
-static inline void __ksim_spin_lock(spinlock_t *l, unsigned int subclass,
-				    const char *file, int line, const char *func)
+static __always_inline void __ksim_spin_lock(spinlock_t *l, unsigned int subclass,
+					     const struct ksim_site *site)
 {
 	if (unlikely(KSIM_FLAG(ksim_slowpath)))
-		ksim_spin_lock_slow(l, subclass, file, line, func);
+		ksim_spin_lock_slow(l, subclass, site);
 	else
-		thr_lock_acquire(&l->impl, false);
+		ksim_lock_word_acquire(&l->impl, false);
 }
 
-static inline void __ksim_spin_unlock(spinlock_t *l, const char *file, int line)
+static __always_inline void __ksim_spin_unlock(spinlock_t *l, const struct ksim_site *site)
 {
 	if (unlikely(KSIM_FLAG(ksim_slowpath)))
-		ksim_spin_unlock_slow(l, file, line);
+		ksim_spin_unlock_slow(l, site);
 	else
-		thr_lock_release(&l->impl);
+		ksim_lock_word_release(&l->impl);
 }
 
-static inline int __ksim_spin_trylock(spinlock_t *l, const char *file, int line,
-				      const char *func)
+static __always_inline int __ksim_spin_trylock(spinlock_t *l, const struct ksim_site *site)
 {
 	if (unlikely(KSIM_FLAG(ksim_slowpath)))
-		return ksim_spin_trylock_slow(l, file, line, func);
-	return thr_lock_trylock(&l->impl);
+		return ksim_spin_trylock_slow(l, site);
+	return ksim_lock_word_trylock(&l->impl);
 }
 
-#define spin_lock_nested(l, sub) __ksim_spin_lock((l), (sub), __FILE__, __LINE__, __func__)
+#define spin_lock_nested(l, sub) __ksim_spin_lock((l), (sub), KSIM_SITE())
 #define spin_lock(l)		spin_lock_nested(l, 0)
-#define spin_unlock(l)		__ksim_spin_unlock((l), __FILE__, __LINE__)
-#define spin_trylock(l)		__ksim_spin_trylock((l), __FILE__, __LINE__, __func__)
+#define spin_unlock(l)		__ksim_spin_unlock((l), KSIM_SITE())
+#define spin_trylock(l)		__ksim_spin_trylock((l), KSIM_SITE())
 #define spin_lock_bh(l)		do { local_bh_disable(); spin_lock(l); } while (0)
 #define spin_unlock_bh(l)	do { spin_unlock(l); local_bh_enable(); } while (0)
 #define spin_lock_irq(l)	do { local_irq_disable(); spin_lock(l); } while (0)

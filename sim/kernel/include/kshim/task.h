@@ -12,6 +12,7 @@
 
 struct sim;
 struct lockdep_map;
+struct ksim_site;
 
 #define KSIM_MAX_HELD_LOCKS	48
 #define KSIM_MAX_SRCU_HELD	16
@@ -55,6 +56,14 @@ struct task_struct {
 	int in_irq;			/* ksim_irq_enter nesting (simulated hardirq) */
 	int in_eventfd;			/* inside eventfd_signal (recursion check) */
 	int rcu_idx;			/* own-domain RCU: counter index of the outermost reader */
+	/*
+	 * The outermost rcu_read_lock (checkers on): where, and how many
+	 * held_locks entries were below it. Reports print it as a held lock
+	 * at that position; it is never written into held_locks.
+	 */
+	const struct ksim_site *rcu_site;
+	int rcu_held_pos;
+	unsigned int slot;		/* per-task slot (kshim/ksim.h), 0 = shared; set at creation */
 	int lockdep_off;		/* >0 while a checker itself runs (no recursion) */
 	bool joined;			/* sim_task_join done (generic) */
 	struct task_struct *sim_next;	/* sim's task list; sim task lock */
