@@ -55,5 +55,23 @@ check-tsan: deps build-tsan/build.ninja
 	rm -f build-tsan/meson-logs/testlog.json
 	$(MESON_TEST) -C build-tsan --suite tsan
 
+# libFuzzer campaign (not part of `make check`): every target for
+# FUZZ_SECONDS in fork mode (-fork=2) in the clang build dir build-fuzz,
+# then new coverage merged into fuzz/targets/corpus/ (-merge=1) and a table
+# of execs/s and coverage per target (docs/fuzzing.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/campaign.sh -b build-fuzz -s $(FUZZ_SECONDS) -j 2
+
+# Every benchmark once, one after the other, under nice: CSVs and PNG plots
+# in bench/results/, the tables of docs/benchmarks.md (bench/plot/run-all.sh).
+# The explorer's ASan figure needs only its bench binary from build-asan;
+# bench/fuzz builds its fuzz targets in build-fuzz (clang, -Dfuzz=enabled;
+# configured there if missing, as `make fuzz` does).
+BENCH_FUZZ_BUILD ?= build-fuzz
+bench: build build-asan/build.ninja
+	ninja -C build-asan bench/explore/bench_explore
+	bench/plot/run-all.sh -b build -a build-asan -f $(BENCH_FUZZ_BUILD)
+
 clean:
 	rm -rf build build-asan build-tsan

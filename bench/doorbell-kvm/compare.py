@@ -2,17 +2,20 @@
 """The doorbell three ways, side by side: the real kernel (bench/doorbell-kvm),
 the simulator (bench/doorbell) and the 2009 ioeventfd measurements.
 
-    compare.py DOORBELL_KVM DOORBELL_SIM [-n N] [-q] [-o CSV]
+    compare.py DOORBELL_KVM DOORBELL_SIM [-n N] [-q] [-o CSV] [--keep DIR]
 
 Runs both benchmarks (one after the other, so they do not compete for the
 CPUs), reads their CSVs and prints, per mode, iops and the mean round trip
 of each source, the ioeventfd speed-up over exiting to userspace within each
 source, and the ratios between sources. Without a usable /dev/kvm the kernel
 column is left empty (the script still exits 0: the comparison is a report).
+--keep DIR also keeps the two benchmarks' own CSVs, as DIR/doorbell-kvm.csv and
+DIR/doorbell.csv (`make bench`: all three tables from one back-to-back run).
 """
 import argparse
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,6 +67,8 @@ def main():
     ap.add_argument("-n", type=int, default=200000)
     ap.add_argument("-q", action="store_true", help="a smoke run (few iterations)")
     ap.add_argument("-o", default=None, help="CSV output")
+    ap.add_argument("--keep", metavar="DIR", default=None,
+                    help="keep the benchmarks' CSVs as DIR/doorbell-kvm.csv and DIR/doorbell.csv")
     a = ap.parse_args()
     n = 2000 if a.q else a.n
 
@@ -81,6 +86,10 @@ def main():
             return 1
         kern = read_csv(kcsv) if krc == 0 else {}
         sim = read_csv(scsv)
+        if a.keep:
+            if krc == 0:
+                shutil.copyfile(kcsv, os.path.join(a.keep, "doorbell-kvm.csv"))
+            shutil.copyfile(scsv, os.path.join(a.keep, "doorbell.csv"))
 
     y2009 = {m: r for (s, m), r in sim.items() if s == "2009"}
     print(f"doorbell, N={n}: real kernel ({'kvm_pvm host' if kern else 'no /dev/kvm: not run'}), "
