@@ -1,12 +1,46 @@
 /*
- * The raw host baselines of bench_util.h, in a file of their own: the
- * system's <sys/eventfd.h> and the simulator's <kshim/eventfd.h> define
- * the same EFD_* names and cannot share a translation unit.
+ * The raw host baselines and the simulated VM of bench_util.h, in a file
+ * of their own: the system's <sys/eventfd.h> and the simulator's
+ * <kshim/eventfd.h> define the same EFD_* names and cannot share a
+ * translation unit (the public <irqsim/kvm.h> can).
  */
 #include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
+#include <irqsim/kvm.h>
 #include "bench_util.h"
+
+struct sim *bench_sim_create(void)
+{
+	struct sim_config cfg;
+
+	sim_config_init(&cfg);
+	cfg.backend = SIM_BACKEND_THREADS;
+	cfg.checkers = false;
+	return sim_create(&cfg);
+}
+
+int bench_vm_create(struct sim *sim, bool irqchip, struct kvm **kvm)
+{
+	if (irqsim_create_vm(sim, 0, kvm) ||
+	    (irqchip && irqsim_vm_ioctl(*kvm, KVM_CREATE_IRQCHIP, 0)) ||
+	    irqsim_vm_ioctl(*kvm, KVM_CREATE_VCPU, 0) < 0)
+		return -1;
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double bench_median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
 
 /* Nanoseconds per write(2) of 1 to a real, non-blocking eventfd. */
 double bench_raw_eventfd_write_ns(uint64_t n)

@@ -1,12 +1,13 @@
 /*
  * Shared by the eventfd-area benches (doorbell, irqfd, iobus, dpci): a
  * clock, the raw host baselines every bench prints beside its figures (a
- * real eventfd write(2) and a real thread round trip), argument parsing
- * and CSV output.
+ * real eventfd write(2) and a real thread round trip), the simulated
+ * machine they measure, argument parsing and CSV output.
  */
 #ifndef BENCH_EVENTFD_UTIL_H
 #define BENCH_EVENTFD_UTIL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,16 @@ static inline double bench_now(void)
 double bench_raw_eventfd_write_ns(uint64_t n);
 /* Nanoseconds per real thread round trip (mutex + condvar ping-pong). */
 double bench_raw_handoff_ns(uint64_t n);
+
+/* Median of n samples (sorts them in place). */
+double bench_median(double *v, int n);
+
+struct sim;
+struct kvm;
+/* The benches' simulation: threads backend (real concurrency), checkers off; NULL on failure. */
+struct sim *bench_sim_create(void);
+/* A VM with vCPU 0, and the in-kernel irqchip if asked: 0, or -1. */
+int bench_vm_create(struct sim *sim, bool irqchip, struct kvm **kvm);
 
 struct bench_args {
 	uint64_t n;		/* iterations (-n) */
