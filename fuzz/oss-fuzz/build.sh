@@ -41,7 +41,7 @@ for f in fuzz/targets/fuzz_common.c fuzz/targets/fuzz_api_prog.c; do
 	objs+=("$o")
 done
 
-for t in fuzz_routing fuzz_iobus fuzz_msi fuzz_api; do
+for t in fuzz_routing fuzz_iobus fuzz_msi fuzz_api fuzz_chips; do
 	$CC $CFLAGS $COMMON -c "fuzz/targets/$t.c" -o "$WORK/$t.o"
 	$CC $CFLAGS "$WORK/$t.o" "${objs[@]}" $LIB_FUZZING_ENGINE $DEPS_LIBS -lpthread -lm \
 		-o "$OUT/$t"

@@ -9,15 +9,17 @@
  * allocation or fd-lookup failure may be injected.
  *
  * A finding is: a crash or sanitizer error; a checker report (lockdep,
- * RCU usage, sleeping in atomic context, leak, use after free, deadlock);
- * a broken model invariant (after every operation, and at the end after
- * settling, plus "no irqfd left on a released eventfd"); or a result
+ * RCU usage, sleeping in atomic context, leak, use after free, deadlock;
+ * looked for after every operation); a broken model invariant (after
+ * every INV_EVERY-th operation of a thread and its last one, and at the
+ * end after settling, plus "no irqfd left on a released eventfd"); or a result
  * outside the set the kernel can return for that call in that VM (exact
  * where it does not depend on the interleaving: no irqchip, bad flags).
  * Every finding replays as a scenario: fuzz_api_to_scn().
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/kvm.h>
 #include <kshim/eventfd.h>
@@ -29,6 +31,29 @@
 
 /* A closed or not-yet-created name: an fd no table ever holds (EBADF). */
 #define BAD_FD		(1 << 20)
+
+/*
+ * How often a thread checks the model invariants: after every n-th of its
+ * operations and after its last one. Each check takes ~8 model locks, each
+ * a scheduling point, and cost ~40% of an input when done after every
+ * operation; a broken invariant stays broken (they are about structure,
+ * not transient values), so checking every 8th still catches it, at most
+ * 7 operations later. FUZZ_API_INVARIANTS_EVERY=1 restores every operation
+ * (bench/fuzz compares both).
+ */
+#define INV_EVERY_DEFAULT	8
+
+static int inv_every(void)
+{
+	static int every;
+
+	if (!every) {
+		const char *e = getenv("FUZZ_API_INVARIANTS_EVERY");
+
+		every = e && atoi(e) > 0 ? atoi(e) : INV_EVERY_DEFAULT;
+	}
+	return every;
+}
 
 /* Runtime internal: fd lookup without fault injection (sim/kernel/file.c). */
 struct file *ksim_fget_raw(struct sim *sim, int fd);
@@ -232,14 +257,19 @@ static int thread_fn(void *arg)
 {
 	struct thread_arg *ta = arg;
 	struct api_run *a = ta->a;
-	int i, n;
+	int i, n, done = 0, last = -1;
 
-	for (i = 0; i < a->p->nr_ops; i++) {
+	for (i = 0; i < a->p->nr_ops; i++)
+		if (a->p->ops[i].thread == ta->t)
+			last = i;
+	for (i = 0; i <= last; i++) {
 		if (a->p->ops[i].thread != ta->t)
 			continue;
 		do_op(a, &a->p->ops[i]);
-		n = kvm_check_invariants(a->env.kvm);
-		FZ_CHECK(n == 0, "%d model invariant(s) broken after op %d", n, i);
+		if (++done % inv_every() == 0 || i == last) {
+			n = kvm_check_invariants(a->env.kvm);
+			FZ_CHECK(n == 0, "%d model invariant(s) broken after op %d", n, i);
+		}
 		fz_env_check_reports(&a->env, "a thread's operation");
 	}
 	return 0;

@@ -24,26 +24,10 @@
 #include <kshim/eventfd.h>
 
 #include "fuzz_common.h"
+#include "fuzz_iobus_ref.h"
 #include "model/kvm_host.h"
 #include "model/iodev.h"
 #include "model/invariants.h"
-
-#define NR_SLOTS	4
-#define MAX_REGS	64
-#define MMIO_BASE	0x10000000ull
-#define PIO_BASE	0x100u
-#define POOL		24
-
-enum ref_bus { REF_MMIO, REF_PIO, REF_CCW, REF_FAST };
-
-struct ref_reg {
-	enum ref_bus bus;
-	uint64_t addr;
-	uint32_t len;
-	bool wildcard;
-	uint64_t datamatch;
-	int ctx;		/* eventfd identity: slot * 1000 + generation */
-};
 
 struct slot {
 	int fd;			/* -1 once closed */
@@ -56,8 +40,7 @@ struct iobus_state {
 	struct kvm_vcpu *vcpu;
 	struct slot slots[NR_SLOTS];
 	int pipe_fd;
-	struct ref_reg regs[MAX_REGS];
-	int nr_regs;
+	struct ref_iobus ref;
 	bool strict;
 	unsigned long quirk_hits;
 };
@@ -65,18 +48,6 @@ struct iobus_state {
 static int slot_ctx(const struct iobus_state *s, int i)
 {
 	return i * 1000 + s->slots[i].gen;
-}
-
-/* kvm_io_bus_cmp, for the quirk classification */
-static int bus_cmp(uint64_t a1, int l1, uint64_t a2, int l2)
-{
-	if (a1 < a2)
-		return -1;
-	if (l2) {
-		a1 += (uint64_t)l1;
-		a2 += (uint64_t)l2;
-	}
-	return a1 > a2 ? 1 : 0;
 }
 
 /*
@@ -115,91 +86,18 @@ static bool kernel_walk_covers(struct kvm *kvm, enum kvm_bus idx, uint64_t addr,
 	return seen == total;
 }
 
-static enum ref_bus flags_bus(uint32_t flags)
-{
-	if (flags & KVM_IOEVENTFD_FLAG_PIO)
-		return REF_PIO;
-	if (flags & KVM_IOEVENTFD_FLAG_VIRTIO_CCW_NOTIFY)
-		return REF_CCW;
-	return REF_MMIO;
-}
-
-/* ioeventfd_check_collision */
-static bool ref_collides(const struct iobus_state *s, enum ref_bus bus, uint64_t addr,
-			 uint32_t len, bool wildcard, uint64_t dm)
-{
-	int i;
-
-	for (i = 0; i < s->nr_regs; i++) {
-		const struct ref_reg *r = &s->regs[i];
-
-		if (r->bus != bus || r->addr != addr)
-			continue;
-		if (!r->len || !len)
-			return true;
-		if (r->len == len && (r->wildcard || wildcard || r->datamatch == dm))
-			return true;
-	}
-	return false;
-}
-
-static void ref_add(struct iobus_state *s, enum ref_bus bus, const struct kvm_ioeventfd *a, int ctx)
-{
-	if (s->nr_regs == MAX_REGS)
-		fz_fail("reference registry full");
-	s->regs[s->nr_regs++] = (struct ref_reg){
-		.bus = bus, .addr = a->addr, .len = a->len,
-		.wildcard = !(a->flags & KVM_IOEVENTFD_FLAG_DATAMATCH),
-		.datamatch = a->datamatch, .ctx = ctx,
-	};
-}
-
-static int ref_find(const struct iobus_state *s, enum ref_bus bus, const struct kvm_ioeventfd *a, int ctx)
-{
-	bool wildcard = !(a->flags & KVM_IOEVENTFD_FLAG_DATAMATCH);
-	int i;
-
-	for (i = 0; i < s->nr_regs; i++) {
-		const struct ref_reg *r = &s->regs[i];
-
-		if (r->bus == bus && r->ctx == ctx && r->addr == a->addr && r->len == a->len &&
-		    r->wildcard == wildcard && (wildcard || r->datamatch == a->datamatch))
-			return i;
-	}
-	return -1;
-}
-
-static void ref_del(struct iobus_state *s, int i)
-{
-	s->regs[i] = s->regs[--s->nr_regs];
-}
-
 /* The fd the op names: a slot's eventfd, a closed one, a pipe, or garbage. */
 static int decode_fd(struct iobus_state *s, struct fz *f, int *ctx)
 {
-	uint8_t b = fz_u8(f);
+	int garbage, i = decode_fd_choice(f, &garbage);
 
 	*ctx = -1;
-	if (b >= 0xf8)
-		return b & 1 ? s->pipe_fd : -1 - (b & 6);
-	*ctx = slot_ctx(s, b % NR_SLOTS);
-	return s->slots[b % NR_SLOTS].fd;
-}
-
-static void decode_ioeventfd(struct fz *f, struct kvm_ioeventfd *a)
-{
-	static const uint32_t lens[] = { 0, 1, 2, 4, 8, 1, 2, 4, 0, 8, 3, 16 };
-	uint8_t fb = fz_u8(f), ab = fz_u8(f), lb = fz_u8(f), db = fz_u8(f);
-
-	memset(a, 0, sizeof(*a));
-	a->flags = fb < 0xf0 ? (fb & 0x1b) : fb | (uint32_t)fz_u8(f) << 8;
-	a->flags &= ~KVM_IOEVENTFD_FLAG_DEASSIGN;
-	if (ab >= 0xfc)
-		a->addr = ~0ull - (ab & 3) * 2;		/* overflow candidates */
-	else
-		a->addr = (a->flags & KVM_IOEVENTFD_FLAG_PIO ? PIO_BASE : MMIO_BASE) + ab % POOL;
-	a->len = lens[lb % (sizeof(lens) / sizeof(lens[0]))];
-	a->datamatch = db < 0xf0 ? db % 4 : fz_u64(f);
+	if (i == FD_PIPE)
+		return s->pipe_fd;
+	if (i == FD_GARBAGE)
+		return garbage;
+	*ctx = slot_ctx(s, i);
+	return s->slots[i].fd;
 }
 
 static void check_counts(struct iobus_state *s, const char *what)
@@ -230,7 +128,7 @@ static void op_assign(struct iobus_state *s, struct fz *f, bool deassign)
 	if (deassign) {
 		a.flags |= KVM_IOEVENTFD_FLAG_DEASSIGN;
 		want = a.fd == s->pipe_fd ? -EINVAL : ctx < 0 || a.fd < 0 ? -EBADF : 0;
-		i = want ? -1 : ref_find(s, bus, &a, ctx);
+		i = want ? -1 : ref_find(&s->ref, bus, &a, ctx);
 		if (!want && i < 0)
 			want = -ENOENT;
 		r = irqsim_vm_ioctl(s->env.kvm, KVM_IOEVENTFD, (unsigned long)&a);
@@ -240,27 +138,11 @@ static void op_assign(struct iobus_state *s, struct fz *f, bool deassign)
 				(unsigned long long)a.datamatch, ctx, r);
 		FZ_CHECK(r == want, "ioeventfd deassign flags %#x addr %#llx len %u dm %#llx: %ld, reference %d",
 			 a.flags, (unsigned long long)a.addr, a.len, (unsigned long long)a.datamatch, r, want);
-		if (!r) {
-			ref_del(s, i);
-			a.flags &= ~KVM_IOEVENTFD_FLAG_DATAMATCH;
-			if (bus == REF_MMIO && !a.len && (i = ref_find(s, REF_FAST, &a, ctx)) >= 0)
-				ref_del(s, i);
-		}
+		if (!r)
+			ref_deassigned(&s->ref, i, a, ctx);
 		return;
 	}
-	if ((a.len != 0 && a.len != 1 && a.len != 2 && a.len != 4 && a.len != 8) ||
-	    a.addr + a.len < a.addr || (a.flags & ~KVM_IOEVENTFD_VALID_FLAG_MASK) ||
-	    (!a.len && (a.flags & KVM_IOEVENTFD_FLAG_DATAMATCH)))
-		want = -EINVAL;
-	else if (a.fd == s->pipe_fd)
-		want = -EINVAL;
-	else if (ctx < 0 || a.fd < 0)
-		want = -EBADF;
-	else if (ref_collides(s, bus, a.addr, a.len, !(a.flags & KVM_IOEVENTFD_FLAG_DATAMATCH),
-			      a.datamatch))
-		want = -EEXIST;
-	else
-		want = 0;
+	want = ref_assign_result(&s->ref, &a, a.fd == s->pipe_fd, ctx < 0 || a.fd < 0);
 	r = irqsim_vm_ioctl(s->env.kvm, KVM_IOEVENTFD, (unsigned long)&a);
 	if (fz_verbose)
 		fprintf(stderr, "assign flags %#x addr %#llx len %u dm %#llx ctx %d -> %ld\n",
@@ -270,33 +152,16 @@ static void op_assign(struct iobus_state *s, struct fz *f, bool deassign)
 		 a.flags, (unsigned long long)a.addr, a.len, (unsigned long long)a.datamatch, r, want);
 	if (r)
 		return;
-	ref_add(s, bus, &a, ctx);
-	if (bus == REF_MMIO && !a.len)
-		ref_add(s, REF_FAST, &a, ctx);
-}
-
-static uint64_t trunc_width(uint64_t v, int len)
-{
-	return len == 8 ? v : v & ((1ull << (8 * len)) - 1);
+	FZ_CHECK(ref_assigned(&s->ref, &a, ctx), "reference registry full");
 }
 
 static void op_write(struct iobus_state *s, struct fz *f, bool pio)
 {
-	static const int lens[] = { 1, 2, 4, 8 };
-	uint8_t ab = fz_u8(f), vb = fz_u8(f);
-	int len = lens[fz_u8(f) % (pio ? 3 : 4)];
-	uint64_t addr = (pio ? PIO_BASE : MMIO_BASE) + ab % POOL;
-	uint64_t val = vb < 0xf0 ? vb % 4 : fz_u64(f);
-	enum ref_bus bus = pio ? REF_PIO : REF_MMIO;
-	int i, hit = -1, r;
+	uint64_t addr, val;
+	int len, hit, r;
 
-	for (i = 0; i < s->nr_regs && hit < 0; i++) {
-		const struct ref_reg *g = &s->regs[i];
-
-		if (g->bus == bus && g->addr == addr && (!g->len || (int)g->len == len) &&
-		    (g->wildcard || g->datamatch == trunc_width(val, len)))
-			hit = i;
-	}
+	decode_write(f, pio, &addr, &len, &val);
+	hit = ref_write_hit(&s->ref, pio, addr, len, val);
 	r = pio ? irqsim_guest_pio_write(s->vcpu, (uint16_t)addr, len, val)
 		: irqsim_guest_mmio_write(s->vcpu, addr, len, val);
 	FZ_CHECK(r == IRQSIM_ACCESS_KERNEL || r == IRQSIM_ACCESS_EXIT,
@@ -314,8 +179,8 @@ static void op_write(struct iobus_state *s, struct fz *f, bool pio)
 		 "guest %s write %#llx len %d value %#llx: %s, reference %s",
 		 pio ? "PIO" : "MMIO", (unsigned long long)addr, len, (unsigned long long)val,
 		 r ? "exit" : "kernel", hit >= 0 ? "kernel" : "exit");
-	if (hit >= 0 && s->regs[hit].ctx == slot_ctx(s, s->regs[hit].ctx / 1000))
-		s->slots[s->regs[hit].ctx / 1000].expect++;
+	if (hit >= 0 && s->ref.regs[hit].ctx == slot_ctx(s, s->ref.regs[hit].ctx / 1000))
+		s->slots[s->ref.regs[hit].ctx / 1000].expect++;
 	check_counts(s, "after a guest write");
 }
 
@@ -340,11 +205,13 @@ static void dump_buses(void)
 	static const char *const bus_names[] = { "MMIO", "PIO", "CCW", "FAST_MMIO" };
 	int i, b;
 
-	for (i = 0; i < s->nr_regs; i++)
-		fprintf(stderr, "ref %s %#llx len %u %s %#llx ctx %d\n", bus_names[s->regs[i].bus],
-			(unsigned long long)s->regs[i].addr, s->regs[i].len,
-			s->regs[i].wildcard ? "wildcard" : "datamatch",
-			(unsigned long long)s->regs[i].datamatch, s->regs[i].ctx);
+	for (i = 0; i < s->ref.nr_regs; i++) {
+		const struct ref_reg *g = &s->ref.regs[i];
+
+		fprintf(stderr, "ref %s %#llx len %u %s %#llx ctx %d\n", bus_names[g->bus],
+			(unsigned long long)g->addr, g->len, g->wildcard ? "wildcard" : "datamatch",
+			(unsigned long long)g->datamatch, g->ctx);
+	}
 	for (b = KVM_MMIO_BUS; b <= KVM_PIO_BUS; b++) {
 		struct kvm_io_bus *bus = rcu_access_pointer(s->env.kvm->buses[b]);
 

@@ -29,112 +29,15 @@
 #include <linux/kvm.h>
 
 #include "fuzz_common.h"
+#include "fuzz_msi_ref.h"
 #include "model/kvm_host.h"
 #include "model/lapic.h"
 #include "model/invariants.h"
 
-#define MAX_VCPUS 16
-
-struct ref_apic {
-	uint32_t vcpu_id;
-	uint8_t xapic_id;
-	uint32_t ldr;
-	uint32_t dfr;
-	bool sw_enabled;
-	bool x2apic;
-};
-
 struct msi_state {
 	struct fz_env env;
-	struct ref_apic apic[MAX_VCPUS];
-	int n;
-	bool x2apic_format;
-	bool quirk_disabled;
+	struct ref_vm ref;
 };
-
-struct msg {
-	uint32_t dest;
-	bool logical, hint, trig;
-	uint8_t vector;
-	unsigned int dm;	/* 0..7, APIC_DM_* >> 8 */
-};
-
-static bool ref_match(const struct msi_state *s, const struct ref_apic *a, const struct msg *m)
-{
-	uint32_t mda = m->dest;
-
-	if (!s->quirk_disabled && mda == 0xff && a->x2apic)
-		mda = 0xffffffffu;
-	if (mda == (a->x2apic ? 0xffffffffu : 0xffu))
-		return true;
-	if (!m->logical) {
-		if (a->x2apic || mda > 0xff)
-			return mda == a->vcpu_id;
-		return mda == a->xapic_id;
-	}
-	if (a->x2apic)
-		return (a->ldr >> 16) == (mda >> 16) && (a->ldr & mda & 0xffff);
-	switch (a->dfr) {
-	case 0xffffffffu:
-		return ((a->ldr >> 24) & mda) != 0;
-	case 0x0fffffffu:
-		return ((a->ldr >> 28) == (mda >> 4)) && ((a->ldr >> 24) & mda & 0xf);
-	default:
-		return false;
-	}
-}
-
-static bool ref_accepts(const struct ref_apic *a, unsigned int dm)
-{
-	switch (dm) {
-	case 0: case 1:
-		return a->sw_enabled;
-	case 7:
-		return false;	/* ExtINT: only through LVT0 */
-	default:
-		return true;	/* SMI, remote read, NMI, INIT, SIPI */
-	}
-}
-
-/*
- * Where the kernel's fast path knowingly differs from the slow path's
- * matching (docs/fuzzing.md, findings): xAPIC and x2APIC APICs side by
- * side, or (32-bit x2APIC ids enabled) two xAPIC APICs with one id, where
- * phys_map keeps the first and ignores the alias.
- */
-static bool mixed_modes(const struct msi_state *s)
-{
-	int i, j, x2 = 0;
-
-	for (i = 0; i < s->n; i++)
-		x2 += s->apic[i].x2apic;
-	if (x2 && x2 < s->n)
-		return true;
-	for (i = 0; s->x2apic_format && i < s->n; i++)
-		for (j = i + 1; j < s->n; j++)
-			if (!s->apic[i].x2apic && !s->apic[j].x2apic &&
-			    s->apic[i].xapic_id == s->apic[j].xapic_id)
-				return true;
-	return false;
-}
-
-/*
- * A logical NMI/SMI/INIT/SIPI/remote-read aimed at a software-disabled
- * APIC: the slow path delivers it, but the logical map only holds enabled
- * APICs, so the fast path drops it (kernel behaviour, docs/fuzzing.md).
- */
-static bool disabled_logical_target(const struct msi_state *s, const struct msg *m,
-				    const bool *match)
-{
-	int i;
-
-	if (!m->logical || m->dm <= 1 || m->dm == 7)
-		return false;
-	for (i = 0; i < s->n; i++)
-		if (match[i] && !s->apic[i].sw_enabled)
-			return true;
-	return false;
-}
 
 static struct kvm_lapic *model_apic(struct msi_state *s, int i)
 {
@@ -148,43 +51,20 @@ static bool irr_has(struct msi_state *s, int i, int v)
 
 static void op_msi(struct msi_state *s, struct fz *f)
 {
-	uint8_t db = fz_u8(f), mb = fz_u8(f), hb = fz_u8(f);
-	struct kvm_msi msi = { 0 };
+	struct kvm_msi msi;
 	struct msg m;
 	bool before[MAX_VCPUS], match[MAX_VCPUS], lowest, fresh = true;
 	int i, r, want = 0, nmatch = 0, nsw = 0, delta = 0;
-	uint32_t dest;
 
-	/* destinations that exist, broadcasts, and anything else */
-	if (db < 0xa0)
-		dest = s->apic[db % s->n].vcpu_id;
-	else if (db < 0xc0)
-		dest = 1u << (db & 7) | (uint32_t)(db & 0x18) << 1;	/* logical-looking */
-	else if (db < 0xd0)
-		dest = 0xff;
-	else
-		dest = fz_u8(f);
-	msi.address_lo = 0xfee00000u | (dest & 0xff) << 12 | (mb & 0xc);
-	if (mb >= 0xf0)
-		msi.address_lo |= fz_u32(f) & 0xfff;	/* reserved and extended-id bits */
-	msi.address_hi = hb < 0xe0 ? (dest & 0xffffff00u) : fz_u32(f);
-	msi.data = fz_u8(f) | (uint32_t)(fz_u8(f) & 0x7) << 8 | (mb & 0x10 ? 0x8000 : 0);
-	msi.data |= (uint32_t)(mb & 0x20) << 9;		/* the ignored level bit 14 */
+	decode_msi(f, &s->ref, &msi);
+	msi_to_msg(&s->ref, &msi, &m);
 
-	m.dest = ((msi.address_lo >> 12) & 0xff) |
-		 (s->x2apic_format ? (msi.address_hi & 0xffffff00u) : 0);
-	m.logical = msi.address_lo & 4;
-	m.hint = msi.address_lo & 8;
-	m.vector = msi.data & 0xff;
-	m.dm = (msi.data >> 8) & 7;
-	m.trig = msi.data & 0x8000;
-
-	for (i = 0; i < s->n; i++) {
+	for (i = 0; i < s->ref.n; i++) {
 		before[i] = irr_has(s, i, m.vector);
-		match[i] = ref_match(s, &s->apic[i], &m);
+		match[i] = ref_match(&s->ref, &s->ref.apic[i], &m);
 	}
 	r = (int)irqsim_vm_ioctl(s->env.kvm, KVM_SIGNAL_MSI, (unsigned long)&msi);
-	if (s->x2apic_format && (msi.address_hi & 0xff)) {
+	if (s->ref.x2apic_format && (msi.address_hi & 0xff)) {
 		FZ_CHECK(r == -EINVAL, "KVM_SIGNAL_MSI with reserved address_hi bits: %d", r);
 		return;
 	}
@@ -193,7 +73,7 @@ static void op_msi(struct msi_state *s, struct fz *f)
 		m.dm = m.dm == 1 ? 0 : m.dm;
 	lowest = m.dm == 1 || m.hint;
 
-	if (mixed_modes(s) || disabled_logical_target(s, &m, match)) {
+	if (mixed_modes(&s->ref) || disabled_logical_target(&s->ref, &m, match)) {
 		/*
 		 * Known kernel behaviour with xAPIC and x2APIC APICs side by side
 		 * (docs/fuzzing.md, findings): the fast path indexes phys_map,
@@ -202,11 +82,11 @@ static void op_msi(struct msi_state *s, struct fz *f)
 		 * the slow path's matching rejects, or miss ones it accepts. Only
 		 * the bounds are checked then.
 		 */
-		FZ_CHECK(r >= -1 && r <= s->n && (!lowest || r <= 1),
+		FZ_CHECK(r >= -1 && r <= s->ref.n && (!lowest || r <= 1),
 			 "MSI in a mixed-mode VM returned %d", r);
 		return;
 	}
-	for (i = 0; i < s->n; i++) {
+	for (i = 0; i < s->ref.n; i++) {
 		bool now = irr_has(s, i, m.vector);
 
 		FZ_CHECK(now || !before[i], "MSI cleared vector %#x in vCPU %d's IRR", m.vector, i);
@@ -214,16 +94,16 @@ static void op_msi(struct msi_state *s, struct fz *f)
 			FZ_CHECK(now == before[i],
 				 "MSI dest %#x %s vec %#x dm %u hint %d reached vCPU %d (id %u xapic id %#x ldr %#x dfr %#x x2apic %d sw %d), which does not match",
 				 m.dest, m.logical ? "logical" : "physical", m.vector, m.dm, m.hint, i,
-				 s->apic[i].vcpu_id, s->apic[i].xapic_id, s->apic[i].ldr, s->apic[i].dfr,
-				 s->apic[i].x2apic, s->apic[i].sw_enabled);
+				 s->ref.apic[i].vcpu_id, s->ref.apic[i].xapic_id, s->ref.apic[i].ldr, s->ref.apic[i].dfr,
+				 s->ref.apic[i].x2apic, s->ref.apic[i].sw_enabled);
 			continue;
 		}
 		nmatch++;
-		nsw += s->apic[i].sw_enabled;
+		nsw += s->ref.apic[i].sw_enabled;
 		fresh &= !before[i];
 		delta += now != before[i];
 		if (!lowest) {
-			bool acc = ref_accepts(&s->apic[i], m.dm);
+			bool acc = ref_accepts(&s->ref.apic[i], m.dm);
 
 			want += acc;
 			FZ_CHECK(now == (before[i] || (acc && m.dm <= 1)),
@@ -254,8 +134,8 @@ static void op_msi(struct msi_state *s, struct fz *f)
 
 static void op_lapic(struct msi_state *s, struct fz *f)
 {
-	int i = fz_u8(f) % s->n;
-	struct ref_apic *a = &s->apic[i];
+	int i = fz_u8(f) % s->ref.n;
+	struct ref_apic *a = &s->ref.apic[i];
 	struct kvm_vcpu *v = irqsim_vcpu(s->env.kvm, i);
 	uint8_t b = fz_u8(f);
 	int r;
@@ -320,15 +200,15 @@ static void dump_apics(void)
 	struct msi_state *s = dump_state;
 	int i;
 
-	fprintf(stderr, "x2apic_format %d broadcast quirk disabled %d\n", s->x2apic_format,
-		s->quirk_disabled);
-	for (i = 0; i < s->n; i++) {
+	fprintf(stderr, "x2apic_format %d broadcast quirk disabled %d\n", s->ref.x2apic_format,
+		s->ref.quirk_disabled);
+	for (i = 0; i < s->ref.n; i++) {
 		struct kvm_lapic *m = model_apic(s, i);
 
 		fprintf(stderr, "vCPU %d id %u: ref xapic_id %#x ldr %#x dfr %#x sw %d x2apic %d | "
-			"model ID %#x LDR %#x DFR %#x SVR %#x base %#llx\n", i, s->apic[i].vcpu_id,
-			s->apic[i].xapic_id, s->apic[i].ldr, s->apic[i].dfr, s->apic[i].sw_enabled,
-			s->apic[i].x2apic, kvm_lapic_get_reg(m, APIC_ID), kvm_lapic_get_reg(m, APIC_LDR),
+			"model ID %#x LDR %#x DFR %#x SVR %#x base %#llx\n", i, s->ref.apic[i].vcpu_id,
+			s->ref.apic[i].xapic_id, s->ref.apic[i].ldr, s->ref.apic[i].dfr, s->ref.apic[i].sw_enabled,
+			s->ref.apic[i].x2apic, kvm_lapic_get_reg(m, APIC_ID), kvm_lapic_get_reg(m, APIC_LDR),
 			kvm_lapic_get_reg(m, APIC_DFR), kvm_lapic_get_reg(m, APIC_SPIV),
 			(unsigned long long)irqsim_vcpu(s->env.kvm, i)->arch.apic_base);
 	}
@@ -348,7 +228,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_init(&f, data, size);
 	h = fz_u8(&f);
 	x = fz_u8(&f);
-	s.n = 1 + h % MAX_VCPUS;
+	s.ref.n = 1 + h % MAX_VCPUS;
 	fz_env_begin(&s.env, fz_u8(&f), NULL, 0);
 	fz_env_irqchip(&s.env, h & 0x10 ? FZ_IRQCHIP_SPLIT : FZ_IRQCHIP_KERNEL);
 	if (x & 0x80) {
@@ -356,14 +236,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FZ_CHECK(irqsim_vm_ioctl(s.env.kvm, KVM_ENABLE_CAP, (unsigned long)&cap) == 0,
 			 "KVM_ENABLE_CAP(X2APIC_API)");
-		s.x2apic_format = x & KVM_X2APIC_API_USE_32BIT_IDS;
-		s.quirk_disabled = x & KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK;
+		s.ref.x2apic_format = x & KVM_X2APIC_API_USE_32BIT_IDS;
+		s.ref.quirk_disabled = x & KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK;
 	}
-	for (i = 0; i < s.n; i++) {
+	for (i = 0; i < s.ref.n; i++) {
 		if (i)
 			id += x & 0x40 ? 1 + fz_u8(&f) % 3 : 1;
 		fz_env_add_vcpu(&s.env, id);
-		s.apic[i] = (struct ref_apic){
+		s.ref.apic[i] = (struct ref_apic){
 			.vcpu_id = id, .xapic_id = (uint8_t)id, .ldr = 0,
 			.dfr = 0xffffffffu, .sw_enabled = true,
 		};

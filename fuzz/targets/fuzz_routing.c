@@ -26,18 +26,9 @@
 #include <linux/kvm.h>
 
 #include "fuzz_common.h"
+#include "fuzz_routing_ref.h"
 #include "model/kvm_host.h"
 #include "model/invariants.h"
-
-#define MAX_ENTRIES	10
-#define NR_GSI_SMALL	32
-
-struct ref_table {
-	unsigned int nr;		/* the header's nr (may exceed MAX_ENTRIES) */
-	unsigned int flags;
-	unsigned int n;			/* entries actually built */
-	struct kvm_irq_routing_entry e[MAX_ENTRIES];
-};
 
 struct routing_state {
 	struct fz_env env;
@@ -45,86 +36,6 @@ struct routing_state {
 	bool x2apic_format;
 	bool fault_armed;
 };
-
-static uint32_t msi_addr(struct fz *f)
-{
-	uint8_t b = fz_u8(f);
-
-	if (b >= 0xf0)
-		return fz_u32(f);
-	return 0xfee00000u | (uint32_t)fz_u8(f) << 12 | (b & 0xc);
-}
-
-static void decode_entry(struct fz *f, struct kvm_irq_routing_entry *e)
-{
-	uint8_t t = fz_u8(f), g = fz_u8(f), fl = fz_u8(f);
-
-	memset(e, 0, sizeof(*e));
-	e->gsi = g < 0xf0 ? g % NR_GSI_SMALL : (g & 1 ? 4095u + (g & 2) : fz_u32(f));
-	e->flags = fl < 0xf0 ? 0 : (fl & 1 ? KVM_MSI_VALID_DEVID : fz_u8(f));
-	switch (t % 8) {
-	case 0: case 1: case 2:
-		e->type = KVM_IRQ_ROUTING_IRQCHIP;
-		e->u.irqchip.irqchip = fz_pick(f, 4);
-		e->u.irqchip.pin = fz_pick(f, 26);
-		break;
-	case 3: case 4: case 5:
-		e->type = KVM_IRQ_ROUTING_MSI;
-		e->u.msi.address_lo = msi_addr(f);
-		e->u.msi.address_hi = fz_u8(f) < 0xf0 ? 0 : fz_u32(f);
-		/* vectors 0x80-0xff: never one of the IOAPIC's (see the header) */
-		e->u.msi.data = fz_u16(f) | 0x80;
-		e->u.msi.devid = fz_u8(f);
-		break;
-	default:
-		e->type = fz_u8(f) % 8;	/* S390, HV_SINT, XEN_EVTCHN, 0, 6, 7 ... */
-		e->u.msi.address_lo = fz_u32(f);
-		break;
-	}
-}
-
-/* kernel-notes 3.1/3.2: the result KVM_SET_GSI_ROUTING must have */
-static int ref_set_routing(const struct routing_state *s, const struct ref_table *t)
-{
-	unsigned int i, j;
-
-	if (s->mode == FZ_IRQCHIP_NONE || t->nr > 4096 || t->flags)
-		return -EINVAL;
-	for (i = 0; i < t->n; i++)
-		if (t->e[i].gsi >= 4096)
-			return -EINVAL;
-	for (i = 0; i < t->n; i++) {
-		const struct kvm_irq_routing_entry *e = &t->e[i];
-
-		if (e->type == KVM_IRQ_ROUTING_MSI ? (e->flags & ~KVM_MSI_VALID_DEVID) : e->flags)
-			return -EINVAL;
-		for (j = 0; j < i; j++) {
-			const struct kvm_irq_routing_entry *o = &t->e[j];
-
-			if (o->gsi != e->gsi)
-				continue;
-			if (o->type != KVM_IRQ_ROUTING_IRQCHIP || e->type != KVM_IRQ_ROUTING_IRQCHIP ||
-			    o->u.irqchip.irqchip == e->u.irqchip.irqchip)
-				return -EINVAL;
-		}
-		switch (e->type) {
-		case KVM_IRQ_ROUTING_IRQCHIP:
-			if (s->mode == FZ_IRQCHIP_SPLIT)
-				return -EINVAL;
-			if (e->u.irqchip.irqchip == KVM_IRQCHIP_IOAPIC ? e->u.irqchip.pin >= 24 :
-			    e->u.irqchip.irqchip > KVM_IRQCHIP_PIC_SLAVE || e->u.irqchip.pin >= 8)
-				return -EINVAL;
-			break;
-		case KVM_IRQ_ROUTING_MSI:
-			if (s->x2apic_format && (e->u.msi.address_hi & 0xff))
-				return -EINVAL;
-			break;
-		default:
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
 
 static bool same_entry(const struct kvm_kernel_irq_routing_entry *k,
 		       const struct kvm_irq_routing_entry *u)
@@ -198,7 +109,7 @@ static void op_set_routing(struct routing_state *s, struct fz *f)
 	arg->nr = t.nr;
 	arg->flags = t.flags;
 	memcpy(arg->entries, t.e, t.n * sizeof(t.e[0]));
-	want = ref_set_routing(s, &t);
+	want = ref_set_routing(s->mode, s->x2apic_format, &t);
 	r = irqsim_vm_ioctl(s->env.kvm, KVM_SET_GSI_ROUTING, (unsigned long)arg);
 	free(arg);
 	if (fz_verbose) {
@@ -235,14 +146,13 @@ static bool gsi_routed(struct kvm *kvm, uint32_t gsi)
 
 static void op_irq_line(struct routing_state *s, struct fz *f, bool status)
 {
-	uint8_t g = fz_u8(f);
-	struct kvm_irq_level lvl = {
-		.irq = g < 0xf8 ? g % NR_GSI_SMALL : fz_u32(f),
-		.level = fz_u8(f) & 1,
-	};
+	struct kvm_irq_level lvl;
 	int max = 3 * (s->env.nr_vcpus ? s->env.nr_vcpus : 1);
-	uint32_t gsi = lvl.irq;		/* status shares the union with irq */
+	uint32_t gsi;
 	long r;
+
+	decode_irq_line(f, &lvl);
+	gsi = lvl.irq;		/* status shares the union with irq */
 
 	r = irqsim_vm_ioctl(s->env.kvm, status ? KVM_IRQ_LINE_STATUS : KVM_IRQ_LINE,
 			    (unsigned long)&lvl);
@@ -264,17 +174,14 @@ static void op_irq_line(struct routing_state *s, struct fz *f, bool status)
 
 static void op_signal_msi(struct routing_state *s, struct fz *f)
 {
-	uint8_t fl = fz_u8(f);
-	struct kvm_msi msi = {
-		.address_lo = msi_addr(f),
-		.address_hi = fz_u8(f) < 0xf0 ? 0 : fz_u32(f),
-		.data = fz_u16(f) | 0x80,
-		.flags = fl < 0xf0 ? (fl & 1) * KVM_MSI_VALID_DEVID : fz_u32(f),
-		.devid = fz_u8(f),
-	};
-	bool einval = s->mode == FZ_IRQCHIP_NONE || (msi.flags & ~KVM_MSI_VALID_DEVID) ||
-		      (s->x2apic_format && (msi.address_hi & 0xff));
-	long r = irqsim_vm_ioctl(s->env.kvm, KVM_SIGNAL_MSI, (unsigned long)&msi);
+	struct kvm_msi msi;
+	bool einval;
+	long r;
+
+	decode_signal_msi(f, &msi);
+	einval = s->mode == FZ_IRQCHIP_NONE || (msi.flags & ~KVM_MSI_VALID_DEVID) ||
+		 (s->x2apic_format && (msi.address_hi & 0xff));
+	r = irqsim_vm_ioctl(s->env.kvm, KVM_SIGNAL_MSI, (unsigned long)&msi);
 
 	if (einval)
 		FZ_CHECK(r == -EINVAL, "KVM_SIGNAL_MSI = %ld, reference EINVAL", r);

@@ -155,9 +155,31 @@ def api_seeds(rng):
     rand_seeds('fuzz_api', 8, rng, sizes=(48, 128, 300))
 
 
+# ---- fuzz_chips: b0 (vCPUs - 1), seed, steps (vCPU byte, op % 12, args) ----
+def chips_seeds():
+    rng = random.Random(7)     # its own generator: the other targets' seeds stay as they were
+    # both PICs initialised (ICW1-4), a line raised and acked, state read back
+    write('fuzz_chips', 'pic-init-lines', [0, 1, 0, 3, 0, 0x00, 0x20, 0x04, 0x01, 0, 3, 1, 0x00, 0x28,
+                                           0x02, 0x01, 0, 2, 1, 0x00, 0, 7, 0, 1, 0, 8, 1, 0, 7, 0, 0,
+                                           0, 9, 0, 0, 9, 1])
+    # IOAPIC pin 0 level-triggered, line 5 raised, ack, EOI register, state round trip
+    write('fuzz_chips', 'ioapic-level-eoi', [1, 2, 0, 0, 0x10, 0x31, 0x80, 0, 0, 0, 0, 0x11, 0, 0, 0, 0,
+                                             0, 7, 5, 1, 0, 8, 1, 0, 1, 1, 0x31, 0, 1, 0, 0x10, 0, 9, 2])
+    # IA32_APIC_BASE to x2APIC, x2APIC MSRs, KVM_SET_LAPIC with changed words
+    write('fuzz_chips', 'x2apic-msrs', [3, 3, 1, 6, 0x18, 1, 6, 0x42, 0x08, 0, 0, 0, 0, 1, 6, 0x80, 0x30,
+                                        0x41, 0, 0, 0, 0, 0, 0, 0, 1, 5, 0x05, 1, 10, 2, 3, 0x41, 0, 0,
+                                        0, 1, 4, 0x02, 0, 0, 1, 0])
+    write('fuzz_chips', 'lapic-state', [1, 4, 0, 10, 3, 0x08, 0x20, 0, 0, 0, 0, 4, 0x04, 0xff, 1, 0, 0,
+                                        1, 5, 0x02, 0, 11])
+    for i in range(8):
+        write('fuzz_chips', 'rand-%02d' % i,
+              [rng.randrange(256) for _ in range(rng.choice((48, 160, 400)))])
+
+
 if __name__ == '__main__':
     rng = random.Random(20261122)
     routing_seeds(rng)
     iobus_seeds(rng)
     msi_seeds(rng)
     api_seeds(rng)
+    chips_seeds()

@@ -44,25 +44,6 @@ struct diff_args {
 	const char *out_dir;
 };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "irqsim diff: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'irqsim diff --help' for more information.\n");
-	return CLI_USAGE;
-}
-
-static int parse_num(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || *end ? -EINVAL : 0;
-}
-
 enum { OPT_RANDOM = 256, OPT_SEED, OPT_SHOW, OPT_NO_CHECKERS };
 
 static int parse_args(int argc, char **argv, struct diff_args *a, int *first)
@@ -89,17 +70,17 @@ static int parse_args(int argc, char **argv, struct diff_args *a, int *first)
 	while ((c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_RANDOM:
-			if (parse_num(optarg, &a->n) < 0 || !a->n)
-				return usage_error("bad count '%s' (a positive number)", optarg);
+			if (cli_parse_u64(optarg, &a->n) < 0 || !a->n)
+				return cli_usage_error("diff", "bad count '%s' (a positive number)", optarg);
 			a->random = true;
 			break;
 		case OPT_SEED:
-			if (parse_num(optarg, &a->seed) < 0)
-				return usage_error("bad seed '%s' (a number, decimal or 0x hex)", optarg);
+			if (cli_parse_u64(optarg, &a->seed) < 0)
+				return cli_usage_error("diff", "bad seed '%s' (a number, decimal or 0x hex)", optarg);
 			break;
 		case OPT_SHOW:
-			if (parse_num(optarg, &v) < 0 || v > 100000)
-				return usage_error("bad count '%s'", optarg);
+			if (cli_parse_u64(optarg, &v) < 0 || v > 100000)
+				return cli_usage_error("diff", "bad count '%s'", optarg);
 			a->show = (unsigned int)v;
 			break;
 		case 'o':
@@ -114,16 +95,14 @@ static int parse_args(int argc, char **argv, struct diff_args *a, int *first)
 		case 'h':
 			cli_diff_usage(stdout);
 			return -1;
-		case ':':
-			return usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return cli_option_error("diff", c, argv);
 		}
 	}
 	if (a->random && optind < argc)
-		return usage_error("%s", "--random takes no files");
+		return cli_usage_error("diff", "%s", "--random takes no files");
 	if (!a->random && optind >= argc)
-		return usage_error("%s", "no scenario file given");
+		return cli_usage_error("diff", "%s", "no scenario file given");
 	*first = optind;
 	return 0;
 }
@@ -406,7 +385,7 @@ int cli_diff(int argc, char **argv)
 {
 	struct irqsim_scenario_opts o;
 	struct diff_args a;
-	int first, ret;
+	int first = 0, ret;
 
 	ret = parse_args(argc, argv, &a, &first);
 	if (ret < 0)

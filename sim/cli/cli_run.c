@@ -49,27 +49,6 @@ struct run_args {
 	uint64_t seed;
 };
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	return 0;
-}
-
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "irqsim run: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'irqsim run --help' for more information.\n");
-	return CLI_USAGE;
-}
-
 enum { OPT_SUMMARY = 255, OPT_JSON = 256, OPT_TRACE, OPT_TRACE_FMT, OPT_BACKEND, OPT_SEED, OPT_NO_CHECKERS };
 
 static int parse_args(int argc, char **argv, struct run_args *a, int *first_file)
@@ -113,39 +92,30 @@ static int parse_args(int argc, char **argv, struct run_args *a, int *first_file
 			break;
 		case OPT_TRACE_FMT:
 			if (irqsim_trace_format_parse(optarg, &a->trace_fmt) < 0)
-				return usage_error("unknown trace format '%s' (chrome, jsonl or text)", optarg);
+				return cli_usage_error("run", "unknown trace format '%s' (chrome, jsonl or text)", optarg);
 			a->has_trace_fmt = true;
 			break;
 		case OPT_BACKEND:
 			a->kvm = !strcmp(optarg, "kvm");
 			if (!a->kvm && irqsim_backend_parse(optarg, &a->backend) < 0)
-				return usage_error("unknown backend '%s' (sched, threads or kvm)", optarg);
+				return cli_usage_error("run", "unknown backend '%s' (sched, threads or kvm)", optarg);
 			break;
 		case OPT_SEED:
-			if (parse_u64(optarg, &a->seed) < 0)
-				return usage_error("bad seed '%s' (a number, decimal or 0x hex)", optarg);
+			if (cli_parse_u64(optarg, &a->seed) < 0)
+				return cli_usage_error("run", "bad seed '%s' (a number, decimal or 0x hex)", optarg);
 			a->has_seed = true;
 			break;
 		case OPT_NO_CHECKERS:
 			a->checkers = false;
 			break;
-		case ':':
-			return usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return cli_option_error("run", c, argv);
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s", "no scenario file given");
+		return cli_usage_error("run", "%s", "no scenario file given");
 	*first_file = optind;
 	return 0;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix);
 }
 
 int cli_run(int argc, char **argv)
@@ -154,7 +124,7 @@ int cli_run(int argc, char **argv)
 	struct run_args a;
 	FILE *trace_file = NULL;
 	FILE *out = stdout;
-	int first, worst = CLI_OK, ret;
+	int first = 0, worst = CLI_OK, ret;
 
 	ret = parse_args(argc, argv, &a, &first);
 	if (ret < 0)
@@ -169,32 +139,12 @@ int cli_run(int argc, char **argv)
 	o.seed = a.seed;
 	o.checkers = a.checkers;
 	o.err = stderr;
-	if (a.verbose) {
-		/* with --json, stdout carries only the JSON results */
-		o.traces[o.n_traces] = irqsim_trace_new(IRQSIM_TRACE_TEXT, a.json ? stderr : stdout);
-		if (!o.traces[o.n_traces])
-			goto oom;
-		o.n_traces++;
-	}
-	if (a.trace_path) {
-		enum irqsim_trace_format fmt = IRQSIM_TRACE_CHROME;
-
-		if (a.has_trace_fmt)
-			fmt = a.trace_fmt;
-		else if (ends_with(a.trace_path, ".jsonl"))
-			fmt = IRQSIM_TRACE_JSONL;
-		trace_file = fopen(a.trace_path, "w");
-		if (!trace_file) {
-			fprintf(stderr, "irqsim run: cannot write the trace file %s: %s\n",
-				a.trace_path, strerror(errno));
-			worst = CLI_USAGE;
-			goto out;
-		}
-		o.traces[o.n_traces] = irqsim_trace_new(fmt, trace_file);
-		if (!o.traces[o.n_traces])
-			goto oom;
-		o.n_traces++;
-	}
+	/* with --json, stdout carries only the JSON results */
+	worst = cli_traces_open("run", o.traces, &o.n_traces,
+				a.verbose ? (a.json ? stderr : stdout) : NULL, a.trace_path,
+				a.has_trace_fmt, a.trace_fmt, &trace_file);
+	if (worst)
+		goto out;
 
 	for (int i = first; i < argc; i++) {
 		struct irqsim_scenario_result r;
@@ -213,22 +163,7 @@ int cli_run(int argc, char **argv)
 			worst = st;
 		irqsim_scenario_result_free(&r);
 	}
-	goto out;
-oom:
-	fprintf(stderr, "irqsim run: out of memory\n");
-	worst = CLI_FAIL;
 out:
-	for (unsigned int i = 0; i < o.n_traces; i++) {
-		if (irqsim_trace_finish(o.traces[i]) < 0) {
-			fprintf(stderr, "irqsim run: error writing the trace\n");
-			if (worst < CLI_FAIL)
-				worst = CLI_FAIL;
-		}
-	}
-	if (trace_file && fclose(trace_file) != 0) {
-		fprintf(stderr, "irqsim run: error writing the trace file %s\n", a.trace_path);
-		if (worst < CLI_FAIL)
-			worst = CLI_FAIL;
-	}
-	return worst;
+	ret = cli_traces_close("run", o.traces, o.n_traces, trace_file, a.trace_path);
+	return ret > worst ? ret : worst;
 }

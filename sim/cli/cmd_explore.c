@@ -62,27 +62,6 @@ void cli_replay_usage(FILE *out)
 		"Exit status: as `irqsim run`.\n");
 }
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	return 0;
-}
-
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-	fprintf(stderr, "irqsim %s: ", cmd);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'irqsim %s --help' for more information.\n", cmd);
-	return CLI_USAGE;
-}
-
 enum {
 	OPT_STRATEGY = 256, OPT_SCHEDULES, OPT_SEED, OPT_DEPTH, OPT_FINE, OPT_NO_MIN,
 	OPT_MIN_RUNS, OPT_NO_CHECKERS, OPT_SCHEDULE, OPT_TRACE, OPT_TRACE_FMT,
@@ -177,19 +156,19 @@ int cli_explore(int argc, char **argv)
 			return CLI_OK;
 		case OPT_STRATEGY:
 			if (irqsim_strategy_parse(optarg, &o.strategy) < 0)
-				return usage_error("explore", "unknown strategy '%s' (random, pct or exhaustive)", optarg);
+				return cli_usage_error("explore", "unknown strategy '%s' (random, pct or exhaustive)", optarg);
 			break;
 		case OPT_SCHEDULES:
-			if (parse_u64(optarg, &o.schedules) < 0 || !o.schedules)
-				return usage_error("explore", "bad schedule count '%s' (a positive number)", optarg);
+			if (cli_parse_u64(optarg, &o.schedules) < 0 || !o.schedules)
+				return cli_usage_error("explore", "bad schedule count '%s' (a positive number)", optarg);
 			break;
 		case OPT_SEED:
-			if (parse_u64(optarg, &o.seed) < 0)
-				return usage_error("explore", "bad seed '%s' (a number, decimal or 0x hex)", optarg);
+			if (cli_parse_u64(optarg, &o.seed) < 0)
+				return cli_usage_error("explore", "bad seed '%s' (a number, decimal or 0x hex)", optarg);
 			break;
 		case OPT_DEPTH:
-			if (parse_u64(optarg, &v) < 0 || v > 32)
-				return usage_error("explore", "bad depth '%s' (0 to 32)", optarg);
+			if (cli_parse_u64(optarg, &v) < 0 || v > 32)
+				return cli_usage_error("explore", "bad depth '%s' (0 to 32)", optarg);
 			o.depth = (unsigned int)v;
 			break;
 		case OPT_FINE:
@@ -199,24 +178,22 @@ int cli_explore(int argc, char **argv)
 			o.minimise = false;
 			break;
 		case OPT_MIN_RUNS:
-			if (parse_u64(optarg, &o.minimise_runs) < 0)
-				return usage_error("explore", "bad run count '%s'", optarg);
+			if (cli_parse_u64(optarg, &o.minimise_runs) < 0)
+				return cli_usage_error("explore", "bad run count '%s'", optarg);
 			break;
 		case OPT_NO_CHECKERS:
 			o.checkers = false;
 			break;
-		case ':':
-			return usage_error("explore", "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("explore", "unknown option '%s'", argv[optind - 1]);
+			return cli_option_error("explore", c, argv);
 		}
 	}
 	if (optind >= argc)
-		return usage_error("explore", "%s", "no scenario file given");
+		return cli_usage_error("explore", "%s", "no scenario file given");
 	if (optind + 1 < argc)
-		return usage_error("explore", "one scenario file at a time ('%s' is extra)", argv[optind + 1]);
+		return cli_usage_error("explore", "one scenario file at a time ('%s' is extra)", argv[optind + 1]);
 	if (o.strategy == IRQSIM_STRATEGY_PCT && !o.depth)
-		return usage_error("explore", "%s", "pct needs --depth 1 or more");
+		return cli_usage_error("explore", "%s", "pct needs --depth 1 or more");
 	o.err = stderr;
 	fflush(stdout);
 	st = irqsim_explore(argv[optind], &o, &r);
@@ -227,13 +204,6 @@ int cli_explore(int argc, char **argv)
 }
 
 /* ---- replay ---- */
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !strcmp(s + n - m, suffix);
-}
 
 int cli_replay(int argc, char **argv)
 {
@@ -255,7 +225,7 @@ int cli_replay(int argc, char **argv)
 	uint8_t *bytes = NULL;
 	FILE *trace_file = NULL;
 	uint64_t statements = 0;
-	int c, st = CLI_USAGE;
+	int c, st, ret;
 
 	irqsim_replay_opts_init(&o);
 	opterr = 0;
@@ -270,7 +240,7 @@ int cli_replay(int argc, char **argv)
 			verbose = true;
 			break;
 		case OPT_SEED:
-			if (parse_u64(optarg, &o.seed) < 0)
+			if (cli_parse_u64(optarg, &o.seed) < 0)
 				goto bad_seed;
 			has_seed = true;
 			break;
@@ -289,51 +259,32 @@ int cli_replay(int argc, char **argv)
 		case OPT_TRACE_FMT:
 			if (irqsim_trace_format_parse(optarg, &fmt) < 0) {
 				free(bytes);
-				return usage_error("replay", "unknown trace format '%s' (chrome, jsonl or text)", optarg);
+				return cli_usage_error("replay", "unknown trace format '%s' (chrome, jsonl or text)", optarg);
 			}
 			has_fmt = true;
 			break;
 		case OPT_NO_CHECKERS:
 			o.checkers = false;
 			break;
-		case ':':
-			free(bytes);
-			return usage_error("replay", "option '%s' needs an argument", argv[optind - 1]);
 		default:
 			free(bytes);
-			return usage_error("replay", "unknown option '%s'", argv[optind - 1]);
+			return cli_option_error("replay", c, argv);
 		}
 	}
 	if (optind >= argc || optind + 1 < argc) {
 		free(bytes);
-		return usage_error("replay", "%s", optind >= argc ? "no scenario file given"
+		return cli_usage_error("replay", "%s", optind >= argc ? "no scenario file given"
 								 : "one scenario file at a time");
 	}
 	if (!has_seed) {
 		free(bytes);
-		return usage_error("replay", "%s", "--seed S is required (the seed explore printed)");
+		return cli_usage_error("replay", "%s", "--seed S is required (the seed explore printed)");
 	}
 	file = argv[optind];
-	if (verbose) {
-		o.traces[o.n_traces] = irqsim_trace_new(IRQSIM_TRACE_TEXT, stdout);
-		if (!o.traces[o.n_traces])
-			goto oom;
-		o.n_traces++;
-	}
-	if (trace_path) {
-		if (!has_fmt && ends_with(trace_path, ".jsonl"))
-			fmt = IRQSIM_TRACE_JSONL;
-		trace_file = fopen(trace_path, "w");
-		if (!trace_file) {
-			fprintf(stderr, "irqsim replay: cannot write the trace file %s: %s\n",
-				trace_path, strerror(errno));
-			goto out;
-		}
-		o.traces[o.n_traces] = irqsim_trace_new(fmt, trace_file);
-		if (!o.traces[o.n_traces])
-			goto oom;
-		o.n_traces++;
-	}
+	st = cli_traces_open("replay", o.traces, &o.n_traces, verbose ? stdout : NULL,
+			     trace_path, has_fmt, fmt, &trace_file);
+	if (st)
+		goto out;
 	st = irqsim_replay(file, &o, &statements);
 	printf("%s %s (%" PRIu64 " statements, backend sched, seed %" PRIu64 ", %zu schedule bytes)\n",
 	       st == 0 ? "PASS" : st == 1 ? "FAIL" : "ERROR", file, statements, o.seed,
@@ -341,23 +292,13 @@ int cli_replay(int argc, char **argv)
 	goto out;
 bad_seed:
 	free(bytes);
-	return usage_error("replay", "bad seed '%s' (a number, decimal or 0x hex)", optarg);
+	return cli_usage_error("replay", "bad seed '%s' (a number, decimal or 0x hex)", optarg);
 bad_hex:
-	return usage_error("replay", "bad schedule '%s' (hex bytes, two digits each)", optarg);
-oom:
-	fprintf(stderr, "irqsim replay: out of memory\n");
-	st = CLI_FAIL;
+	return cli_usage_error("replay", "bad schedule '%s' (hex bytes, two digits each)", optarg);
 out:
-	for (unsigned int i = 0; i < o.n_traces; i++) {
-		if (irqsim_trace_finish(o.traces[i]) < 0 && st < CLI_FAIL) {
-			fprintf(stderr, "irqsim replay: error writing the trace\n");
-			st = CLI_FAIL;
-		}
-	}
-	if (trace_file && fclose(trace_file) != 0 && st < CLI_FAIL) {
-		fprintf(stderr, "irqsim replay: error writing the trace file %s\n", trace_path);
-		st = CLI_FAIL;
-	}
+	ret = cli_traces_close("replay", o.traces, o.n_traces, trace_file, trace_path);
+	if (ret > st)
+		st = ret;
 	free(bytes);
 	return st;
 }

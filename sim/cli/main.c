@@ -21,6 +21,7 @@ static void usage(FILE *out)
 		"  explore FILE   run a scenario under many interleavings; find, minimise\n"
 		"                 and print a failing schedule (`irqsim explore --help`)\n"
 		"  replay FILE    run one schedule again (`irqsim replay --help`)\n"
+		"  fuzz-repro TARGET FILE  a fuzz input as a .scn scenario (`--help`)\n"
 		"  help           show this help\n"
 		"\n"
 		"Options:\n"
@@ -69,6 +70,8 @@ int main(int argc, char **argv)
 		return cli_explore(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "replay"))
 		return cli_replay(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "fuzz-repro"))	/* cmd_fuzz_repro.c (owner: fuzzops) */
+		return cli_fuzz_repro(argc - 1, argv + 1);
 	fprintf(stderr, "irqsim: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return CLI_USAGE;
