@@ -20,6 +20,7 @@
 
 #define X2APIC_MSR_BASE		0x800
 
+/* KVM_CREATE_VM: kvm_dev_ioctl_create_vm() without the fd (kvm_create_vm()). */
 int irqsim_create_vm(struct sim *sim, unsigned long type, struct kvm **out)
 {
 	struct kvm *kvm;
@@ -33,27 +34,32 @@ int irqsim_create_vm(struct sim *sim, unsigned long type, struct kvm **out)
 	return 0;
 }
 
+/* The last close() of the VM fd: kvm_vm_release(). */
 void irqsim_destroy_vm(struct kvm *kvm)
 {
 	if (kvm)
 		kvm_vm_release(kvm);
 }
 
+/* ioctl() on the VM fd: kvm_vm_ioctl(). */
 long irqsim_vm_ioctl(struct kvm *kvm, unsigned int ioctl, unsigned long arg)
 {
 	return kvm_vm_ioctl(kvm, ioctl, arg);
 }
 
+/* kvm_get_vcpu(): the vCPU a VMM holds an fd for, by index. */
 struct kvm_vcpu *irqsim_vcpu(struct kvm *kvm, int idx)
 {
 	return kvm_get_vcpu(kvm, idx);
 }
 
+/* model-only: kvm->online_vcpus for the VMM (the kernel has no such call). */
 int irqsim_vcpu_count(struct kvm *kvm)
 {
 	return atomic_read(&kvm->online_vcpus);
 }
 
+/* ioctl() on a vCPU fd: kvm_vcpu_ioctl(). */
 long irqsim_vcpu_ioctl(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long arg)
 {
 	return kvm_vcpu_ioctl(vcpu, ioctl, arg);
@@ -61,7 +67,7 @@ long irqsim_vcpu_ioctl(struct kvm_vcpu *vcpu, unsigned int ioctl, unsigned long 
 
 /* ---- guest side ---------------------------------------------------- */
 
-/* The vCPU "runs": vcpu->mutex and kvm->srcu, as KVM_RUN holds them. */
+/* model-only: the vCPU "runs": vcpu->mutex and kvm->srcu, as KVM_RUN holds them. */
 static int guest_enter(struct kvm_vcpu *vcpu)
 {
 	int idx;
@@ -72,12 +78,14 @@ static int guest_enter(struct kvm_vcpu *vcpu)
 	return idx;
 }
 
+/* model-only: the end of one guest step, as KVM_RUN drops what guest_enter took. */
 static void guest_exit(struct kvm_vcpu *vcpu, int idx)
 {
 	srcu_read_unlock(&vcpu->kvm->srcu, idx);
 	mutex_unlock(&vcpu->mutex);
 }
 
+/* A guest MMIO store: emulator_write_emulated() inside KVM_RUN. */
 int irqsim_guest_mmio_write(struct kvm_vcpu *vcpu, uint64_t gpa, int len, uint64_t value)
 {
 	int idx, r;
@@ -90,6 +98,7 @@ int irqsim_guest_mmio_write(struct kvm_vcpu *vcpu, uint64_t gpa, int len, uint64
 	return r;
 }
 
+/* A guest OUT: kernel_pio() inside KVM_RUN (else KVM_EXIT_IO). */
 int irqsim_guest_pio_write(struct kvm_vcpu *vcpu, uint16_t port, int len, uint64_t value)
 {
 	int idx, r;
@@ -102,6 +111,7 @@ int irqsim_guest_pio_write(struct kvm_vcpu *vcpu, uint16_t port, int len, uint64
 	return r;
 }
 
+/* A guest MMIO load: emulator_read_emulated() inside KVM_RUN. */
 int irqsim_guest_mmio_read(struct kvm_vcpu *vcpu, uint64_t gpa, int len, uint64_t *value)
 {
 	int idx, r;
@@ -116,7 +126,8 @@ int irqsim_guest_mmio_read(struct kvm_vcpu *vcpu, uint64_t gpa, int len, uint64_
 }
 
 /*
- * An xAPIC-mode guest writes the register with a 4-byte MMIO store (a
+ * A guest LAPIC write: apic_mmio_write() or kvm_x2apic_msr_write(), by
+ * mode. An xAPIC-mode guest writes the register with a 4-byte MMIO store (a
  * hardware-disabled APIC swallows it, as KVM's MMIO-hole quirk does); an
  * x2APIC-mode guest uses WRMSR 0x800 + reg/16, whose #GP is -EINVAL.
  */
@@ -140,6 +151,7 @@ int irqsim_guest_lapic_write(struct kvm_vcpu *vcpu, uint32_t reg, uint32_t value
 	return r;
 }
 
+/* A guest LAPIC read: apic_mmio_read() or, in x2APIC mode, kvm_x2apic_msr_read(). */
 int irqsim_guest_lapic_read(struct kvm_vcpu *vcpu, uint32_t reg, uint32_t *value)
 {
 	int idx, r = 0;
@@ -165,6 +177,7 @@ int irqsim_guest_lapic_read(struct kvm_vcpu *vcpu, uint32_t reg, uint32_t *value
 #define MSR_IA32_APICBASE	0x1b
 #define X2APIC_MSR_LAST		(X2APIC_MSR_BASE + 0xff)
 
+/* model-only: the MSRs kvm_{set,get}_msr_common() serve here (APIC base, x2APIC). */
 static bool msr_modelled(u32 msr)
 {
 	return msr == MSR_IA32_APICBASE || (msr >= X2APIC_MSR_BASE && msr <= X2APIC_MSR_LAST);
@@ -214,6 +227,7 @@ int irqsim_guest_rdmsr(struct kvm_vcpu *vcpu, uint32_t msr, uint64_t *value)
 	return 0;
 }
 
+/* The vCPU takes an interrupt: kvm_cpu_get_interrupt() (from inject_pending_event()). */
 int irqsim_guest_ack(struct kvm_vcpu *vcpu)
 {
 	int idx, vector;
@@ -226,6 +240,7 @@ int irqsim_guest_ack(struct kvm_vcpu *vcpu)
 	return vector;
 }
 
+/* A guest EOI: kvm_lapic_set_eoi(). */
 void irqsim_guest_eoi(struct kvm_vcpu *vcpu)
 {
 	int idx;
@@ -239,6 +254,7 @@ void irqsim_guest_eoi(struct kvm_vcpu *vcpu)
 
 /* ---- observation -------------------------------------------------- */
 
+/* One VM statistic by name, as the binary stats fd (kvm_vm_stats_read()) gives it. */
 int irqsim_stat(struct kvm *kvm, const char *name, uint64_t *value)
 {
 	if (!kvm || !name || !value)
@@ -253,6 +269,7 @@ int irqsim_stat(struct kvm *kvm, const char *name, uint64_t *value)
 	return -ENOENT;
 }
 
+/* The names of the VM statistics: the stats fd descriptors (kvm_vm_stats_desc). */
 const char *const *irqsim_stat_names(void)
 {
 	static const char *const names[] = {
@@ -264,6 +281,7 @@ const char *const *irqsim_stat_names(void)
 	return names;
 }
 
+/* model-only: the KVM_EXIT_MMIO/KVM_EXIT_IO exits recorded for the VMM to inspect. */
 unsigned int irqsim_exits(struct kvm *kvm, struct irqsim_exit *out, unsigned int max)
 {
 	unsigned int i, nr;

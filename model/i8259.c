@@ -624,7 +624,7 @@ void kvm_pic_destroy(struct kvm *kvm)
 
 /* ---- KVM_GET_IRQCHIP / KVM_SET_IRQCHIP ------------------------------------- */
 
-/* The kernel memcpy()s the kvm_pic_state prefix of kvm_kpic_state; we copy by field. */
+/* kvm_pic_get_state()'s memcpy() of the kvm_pic_state prefix of kvm_kpic_state, by field. */
 static void kpic_to_state(const struct kvm_kpic_state *k, struct kvm_pic_state *st)
 {
 	st->last_irr = k->last_irr;
@@ -645,7 +645,7 @@ static void kpic_to_state(const struct kvm_kpic_state *k, struct kvm_pic_state *
 	st->elcr_mask = k->elcr_mask;
 }
 
-/* Verbatim, like the kernel: even elcr_mask and out-of-range states are taken. */
+/* kvm_pic_set_state()'s memcpy(), verbatim: even elcr_mask and out-of-range states are taken. */
 static void state_to_kpic(const struct kvm_pic_state *st, struct kvm_kpic_state *k)
 {
 	k->last_irr = st->last_irr;

@@ -59,6 +59,7 @@ struct kvm_pic {
 	unsigned long irq_states[PIC_NUM_PINS];	/* lock: per-pin bitmask of asserting source ids */
 };
 
+/* pic_in_kernel() */
 static inline int pic_in_kernel(struct kvm *kvm)
 {
 	return irqchip_full(kvm);

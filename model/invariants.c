@@ -65,6 +65,7 @@ struct inv_ctx {
 	int broken;
 };
 
+/* model-only: file one invariant report (the kernel has no such checker). */
 static void __attribute__((format(printf, 3, 4)))
 inv_fail(struct inv_ctx *c, const char *id, const char *fmt, ...)
 {
@@ -81,6 +82,7 @@ inv_fail(struct inv_ctx *c, const char *id, const char *fmt, ...)
 
 /* ---- routing (irq_lock held) --------------------------------------------- */
 
+/* model-only: the chip/pin ranges kvm_set_routing_entry() enforces. */
 static bool inv_pin_ok(const struct kvm_kernel_irq_routing_entry *e)
 {
 	switch (e->irqchip.irqchip) {
@@ -95,6 +97,7 @@ static bool inv_pin_ok(const struct kvm_kernel_irq_routing_entry *e)
 	}
 }
 
+/* model-only: does GSI gsi have an IRQCHIP entry for (chip, pin)? */
 static bool inv_gsi_has_pin(struct kvm_irq_routing_table *rt, int gsi,
 			    unsigned int chip, unsigned int pin)
 {
@@ -109,6 +112,7 @@ static bool inv_gsi_has_pin(struct kvm_irq_routing_table *rt, int gsi,
 	return false;
 }
 
+/* model-only: routing.table, routing.conflict, routing.chipmap; irq_lock held. */
 static void inv_check_routing(struct inv_ctx *c, struct kvm_irq_routing_table *rt)
 {
 	struct kvm_kernel_irq_routing_entry *e;
@@ -178,6 +182,7 @@ static void inv_check_routing(struct inv_ctx *c, struct kvm_irq_routing_table *r
 
 /* ---- ack notifiers, resamplers, irqfds ------------------------------------- */
 
+/* model-only: is kian on irq_ack_notifier_list? irq_lock held. */
 static bool inv_ack_notifier_registered(struct kvm *kvm, struct kvm_irq_ack_notifier *kian)
 {
 	struct kvm_irq_ack_notifier *n;
@@ -188,7 +193,7 @@ static bool inv_ack_notifier_registered(struct kvm *kvm, struct kvm_irq_ack_noti
 	return false;
 }
 
-/* resampler_lock and irq_lock held */
+/* model-only: resampler.nonempty; resampler_lock and irq_lock held. */
 static void inv_check_resamplers(struct inv_ctx *c)
 {
 	struct kvm *kvm = c->kvm;
@@ -218,6 +223,7 @@ static void inv_check_resamplers(struct inv_ctx *c)
 	}
 }
 
+/* model-only: two routing entries equal field by field (irqfd.cache). */
 static bool inv_same_route(const struct kvm_kernel_irq_routing_entry *a,
 			   const struct kvm_kernel_irq_routing_entry *b)
 {
@@ -233,6 +239,7 @@ static bool inv_same_route(const struct kvm_kernel_irq_routing_entry *a,
 	return true;
 }
 
+/* model-only: is node on head (list walk, no assumption about poisoning)? */
 static bool inv_on_list(struct list_head *node, struct list_head *head)
 {
 	struct list_head *p;
@@ -243,7 +250,7 @@ static bool inv_on_list(struct list_head *node, struct list_head *head)
 	return false;
 }
 
-/* irq_lock and irqfds.lock held (and resampler_lock) */
+/* model-only: irqfd.*; irq_lock and irqfds.lock held (and resampler_lock). */
 static void inv_check_irqfd(struct inv_ctx *c, struct kvm_kernel_irqfd *irqfd)
 {
 	struct kvm *kvm = c->kvm;
@@ -299,6 +306,7 @@ static void inv_check_irqfd(struct inv_ctx *c, struct kvm_kernel_irqfd *irqfd)
 	}
 }
 
+/* model-only: routing, resamplers and irqfds, under their locks in the documented order. */
 static void inv_check_irq_state(struct inv_ctx *c)
 {
 	struct kvm *kvm = c->kvm;
@@ -320,7 +328,7 @@ static void inv_check_irq_state(struct inv_ctx *c)
 
 /* ---- io buses (slots_lock held) --------------------------------------------- */
 
-/* kvm_io_bus_cmp, written again so the check does not trust the code it checks */
+/* model-only: kvm_io_bus_cmp() written again, so the check does not trust the code it checks */
 static int inv_bus_cmp(const struct kvm_io_range *r1, const struct kvm_io_range *r2)
 {
 	u64 a1 = r1->addr, a2 = r2->addr;
@@ -334,6 +342,7 @@ static int inv_bus_cmp(const struct kvm_io_range *r1, const struct kvm_io_range 
 	return a1 > a2 ? 1 : 0;
 }
 
+/* model-only: is dev the in-kernel IOAPIC or one of the PIC ports (iobus.count)? */
 static bool inv_is_chip_dev(struct kvm *kvm, struct kvm_io_device *dev)
 {
 	struct kvm_ioapic *ioapic = kvm->arch.vioapic;
@@ -344,6 +353,7 @@ static bool inv_is_chip_dev(struct kvm *kvm, struct kvm_io_device *dev)
 			dev == &pic->dev_elcr));
 }
 
+/* model-only: iobus.sorted and iobus.count, under slots_lock. */
 static void inv_check_buses(struct inv_ctx *c)
 {
 	static const char *const names[KVM_NR_BUSES] = {
@@ -402,16 +412,19 @@ static void inv_check_buses(struct inv_ctx *c)
 
 /* ---- IOAPIC, PIC, LAPICs ------------------------------------------------------ */
 
+/* model-only: the 32-bit IRR/ISR/TMR register holding vec. */
 static u32 inv_reg_bank_word(struct kvm_lapic *apic, int bank, int vec)
 {
 	return kvm_lapic_get_reg(apic, bank + APIC_VECTOR_TO_REG_OFFSET(vec));
 }
 
+/* model-only: apic_test_vector() written again, so the check does not trust the code it checks. */
 static bool inv_bank_test(struct kvm_lapic *apic, int bank, int vec)
 {
 	return inv_reg_bank_word(apic, bank, vec) & (1u << APIC_VECTOR_TO_BIT_NUMBER(vec));
 }
 
+/* model-only: highest vector set in a bank (-1 none), and how many are set. */
 static int inv_bank_highest(struct kvm_lapic *apic, int bank, int *count)
 {
 	int vec, hi = -1;
@@ -427,7 +440,7 @@ static int inv_bank_highest(struct kvm_lapic *apic, int bank, int *count)
 	return hi;
 }
 
-/* Does some vCPU hold vector in IRR or ISR? */
+/* model-only: does some vCPU hold vector in IRR or ISR? */
 static bool inv_vector_pending(struct kvm *kvm, int vector)
 {
 	struct kvm_vcpu *vcpu;
@@ -443,6 +456,7 @@ static bool inv_vector_pending(struct kvm *kvm, int vector)
 	return false;
 }
 
+/* model-only: ioapic.remote_irr and ioapic.irr, under ioapic->lock. */
 static void inv_check_ioapic(struct inv_ctx *c)
 {
 	struct kvm_ioapic *ioapic = c->kvm->arch.vioapic;
@@ -478,6 +492,7 @@ static void inv_check_ioapic(struct inv_ctx *c)
 	}
 }
 
+/* model-only: pic.elcr, under pic->lock. */
 static void inv_check_pic(struct inv_ctx *c)
 {
 	struct kvm_pic *pic = c->kvm->arch.vpic;
@@ -493,6 +508,7 @@ static void inv_check_pic(struct inv_ctx *c)
 	spin_unlock(&pic->lock);
 }
 
+/* model-only: lapic.isr, lapic.irr and lapic.ppr, under vcpu->mutex. */
 static void inv_check_lapic(struct inv_ctx *c, struct kvm_vcpu *vcpu)
 {
 	struct kvm_lapic *apic = vcpu->arch.apic;
@@ -525,6 +541,7 @@ static void inv_check_lapic(struct inv_ctx *c, struct kvm_vcpu *vcpu)
 	mutex_unlock(&vcpu->mutex);
 }
 
+/* model-only: every invariant of the VM (invariants.h); the number broken. */
 int kvm_check_invariants_flags(struct kvm *kvm, unsigned int flags)
 {
 	struct inv_ctx c = { .kvm = kvm, .flags = flags };
@@ -542,11 +559,13 @@ int kvm_check_invariants_flags(struct kvm *kvm, unsigned int flags)
 	return c.broken;
 }
 
+/* model-only: kvm_check_invariants_flags() with the default flags. */
 int kvm_check_invariants(struct kvm *kvm)
 {
 	return kvm_check_invariants_flags(kvm, 0);
 }
 
+/* model-only: irqfd.released, once an eventfd's file is gone. */
 int kvm_check_eventfd_released(struct kvm *kvm, struct eventfd_ctx *ctx)
 {
 	struct inv_ctx c = { .kvm = kvm };

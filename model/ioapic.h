@@ -127,6 +127,7 @@ static inline int __kvm_irq_line_state(unsigned long *irq_state, int irq_source_
 	return !!(*irq_state);
 }
 
+/* ioapic_in_kernel() */
 static inline int ioapic_in_kernel(struct kvm *kvm)
 {
 	return irqchip_full(kvm);

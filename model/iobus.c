@@ -15,7 +15,7 @@
 #include "iodev.h"
 
 
-/* Bytes for a bus with n ranges (struct_size). */
+/* struct_size(bus, range, n): bytes for a bus with n ranges. */
 static size_t iobus_size(int n)
 {
 	return sizeof(struct kvm_io_bus) + (size_t)n * sizeof(struct kvm_io_range);

@@ -70,7 +70,8 @@ struct kvm_arch {
 	struct kvm_ioapic *vioapic;		/* immutable after KVM_CREATE_IRQCHIP */
 	struct mutex apic_map_lock;		/* serialises apic_map rebuilds */
 	struct kvm_apic_map __rcu *apic_map;	/* RCU (rcu_read_lock); apic_map_lock to write */
-	atomic_t apic_map_dirty;		/* CLEAN / UPDATE_IN_PROGRESS / DIRTY */
+	/* CLEAN / UPDATE_IN_PROGRESS / DIRTY: atomic (cmpxchg, acquire/release), no lock */
+	atomic_t apic_map_dirty;
 	bool x2apic_format;			/* KVM_X2APIC_API_USE_32BIT_IDS; KVM_ENABLE_CAP */
 	bool x2apic_broadcast_quirk_disabled;	/* KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK; KVM_ENABLE_CAP */
 	bool disabled_lapic_found;		/* log-once flag, racy by design (as in the kernel) */
@@ -79,14 +80,14 @@ struct kvm_arch {
 /* Exits to userspace the simulated VMM saw (the guest side of the scenario). */
 struct kvm_exit_log {
 	struct mutex lock;			/* protects the fields below (taken in vCPU context) */
-	unsigned int nr, cap;
-	struct irqsim_exit_rec {
+	unsigned int nr, cap;			/* lock */
+	struct irqsim_exit_rec {		/* one exit; written once under lock */
 		bool pio;
 		u64 addr;
 		int len;
 		u64 data;
 		int vcpu;
-	} *recs;
+	} *recs;				/* lock (realloc'd as it grows) */
 };
 
 struct kvm {
@@ -99,7 +100,7 @@ struct kvm {
 
 	/* vCPUs: written under kvm->lock at creation; read lock-free after online_vcpus */
 	struct kvm_vcpu *vcpus[KVM_MAX_VCPUS];
-	atomic_t online_vcpus;
+	atomic_t online_vcpus;			/* atomic; bumped under kvm->lock after vcpus[n] */
 	int created_vcpus;			/* kvm->lock */
 	int max_vcpus;				/* immutable */
 
@@ -120,17 +121,25 @@ struct kvm {
 	struct list_head ioeventfds;		/* slots_lock */
 	struct kvm_io_bus __rcu *buses[KVM_NR_BUSES];	/* kvm->srcu; slots_lock to write */
 
-	struct kvm_arch arch;
+	struct kvm_arch arch;			/* each field says its own */
 	struct kvm_sim_stats stat[KSIM_NR_SLOTS];	/* per task slot: kvm_stat_inc/kvm_stat_read, stats.h */
-	struct kvm_exit_log exits;
-	bool vm_dead;				/* set on fatal errors; ioctls return -EIO */
+	struct kvm_exit_log exits;		/* exits.lock */
+	/* set on fatal errors (WRITE_ONCE), read lock-free (READ_ONCE); ioctls return -EIO */
+	bool vm_dead;
 };
 
 /* arch/x86 per-vCPU state */
 struct kvm_vcpu_arch {
-	struct kvm_lapic *apic;			/* NULL without an in-kernel LAPIC */
-	u64 apic_base;				/* APIC base MSR */
-	int apic_arb_prio;			/* lowest-priority arbitration counter */
+	/* NULL without an in-kernel LAPIC; set before the vCPU is published, then immutable */
+	struct kvm_lapic *apic;
+	/* APIC base MSR: vcpu->mutex to write (WRITE_ONCE); deliveries read it with READ_ONCE */
+	u64 apic_base;
+	/*
+	 * Lowest-priority arbitration counter: racy by design, as in the
+	 * kernel (any delivery bumps it, READ_ONCE/WRITE_ONCE, no lock; it
+	 * only biases arbitration); reset under vcpu->mutex.
+	 */
+	int apic_arb_prio;
 	/* vectors whose EOI the IOAPIC must see (EOI-exit bitmap); vcpu->mutex or request */
 	DECLARE_BITMAP(ioapic_handled_vectors, 256);
 	int highest_stale_pending_ioapic_eoi;	/* vcpu->mutex (KVM_REQ_SCAN_IOAPIC handler) */
@@ -148,7 +157,7 @@ struct kvm_vcpu {
 	unsigned long requests;			/* KVM_REQ_* bits, atomic bitops */
 	/* kvm_vcpu_kick() count (no real vCPU thread to IPI), per task slot as kvm->stat */
 	unsigned long kicks[KSIM_NR_SLOTS];
-	struct kvm_vcpu_arch arch;
+	struct kvm_vcpu_arch arch;		/* each field says its own */
 };
 
 /* vcpu->requests bits (arch/x86/include/asm/kvm_host.h numbering is irrelevant here). */
@@ -157,7 +166,7 @@ struct kvm_vcpu {
 #define KVM_REQ_IOAPIC_EOI_EXIT		2
 #define KVM_REQ_LOAD_EOI_EXITMAP	3
 
-/* kvm_vcpu_kick() calls so far (sum of the slots) */
+/* model-only: kvm_vcpu_kick() calls so far (sum of the slots); there is no vCPU thread to kick */
 static inline unsigned long kvm_vcpu_kicks(struct kvm_vcpu *vcpu)
 {
 	unsigned long n = 0;
@@ -167,21 +176,25 @@ static inline unsigned long kvm_vcpu_kicks(struct kvm_vcpu *vcpu)
 	return n;
 }
 
+/* kvm_make_request() */
 static inline void kvm_make_request(int req, struct kvm_vcpu *vcpu)
 {
 	set_bit(req, &vcpu->requests);
 }
 
+/* kvm_test_request() */
 static inline bool kvm_test_request(int req, struct kvm_vcpu *vcpu)
 {
 	return test_bit(req, &vcpu->requests);
 }
 
+/* kvm_check_request() */
 static inline bool kvm_check_request(int req, struct kvm_vcpu *vcpu)
 {
 	return test_and_clear_bit(req, &vcpu->requests);
 }
 
+/* kvm_get_vcpu(): NULL past online_vcpus */
 static inline struct kvm_vcpu *kvm_get_vcpu(struct kvm *kvm, int i)
 {
 	if (i < 0 || i >= atomic_read(&kvm->online_vcpus))
@@ -193,16 +206,19 @@ static inline struct kvm_vcpu *kvm_get_vcpu(struct kvm *kvm, int i)
 	for (idx = 0; (unsigned long)(idx) < (unsigned long)atomic_read(&(kvm)->online_vcpus) && \
 		      ((vcpup) = READ_ONCE((kvm)->vcpus[idx])) != NULL; idx++)
 
+/* irqchip_in_kernel() */
 static inline bool irqchip_in_kernel(struct kvm *kvm)
 {
 	return READ_ONCE(kvm->arch.irqchip_mode) != KVM_IRQCHIP_NONE;
 }
 
+/* irqchip_full() */
 static inline bool irqchip_full(struct kvm *kvm)
 {
 	return READ_ONCE(kvm->arch.irqchip_mode) == KVM_IRQCHIP_KERNEL;
 }
 
+/* irqchip_split() */
 static inline bool irqchip_split(struct kvm *kvm)
 {
 	return READ_ONCE(kvm->arch.irqchip_mode) == KVM_IRQCHIP_SPLIT;
@@ -211,7 +227,11 @@ static inline bool irqchip_split(struct kvm *kvm)
 
 /* ---- interrupt routing (include/linux/kvm_host.h) ------------------- */
 
-/* A message for the local APICs (arch/x86/include/asm/kvm_host.h). */
+/*
+ * A message for the local APICs (arch/x86/include/asm/kvm_host.h). A value:
+ * built by the sender on its stack and passed down by pointer, never
+ * shared, so its fields need no lock.
+ */
 struct kvm_lapic_irq {
 	u32 vector;
 	u16 delivery_mode;		/* APIC_DM_* (already shifted, 0x000-0x700) */
@@ -233,6 +253,7 @@ typedef int (*kvm_irq_set_fn)(struct kvm_kernel_irq_routing_entry *e,
  * it (kvm_irq_map_gsi) under irq_srcu and use the copy after unlocking.
  */
 struct kvm_kernel_irq_routing_entry {
+	/* every field: immutable once the table is published (see above) */
 	u32 gsi;
 	u32 type;			/* KVM_IRQ_ROUTING_IRQCHIP / _MSI; 0 = none */
 	kvm_irq_set_fn set;
@@ -257,6 +278,7 @@ struct kvm_kernel_irq_routing_entry {
  * modified) under irq_lock, freed after an irq_srcu grace period.
  */
 struct kvm_irq_routing_table {
+	/* every field: immutable once published (see above) */
 	int chip[KVM_NR_IRQCHIPS][KVM_IRQCHIP_NUM_PINS];	/* pin -> GSI, -1 = none */
 	u32 nr_rt_entries;		/* map[] size: highest GSI + 1 */
 	struct hlist_head map[];	/* per GSI: its entries (at most 3) */
@@ -264,8 +286,9 @@ struct kvm_irq_routing_table {
 
 /* An ack notifier: on kvm->irq_ack_notifier_list (irq_srcu; irq_lock to write). */
 struct kvm_irq_ack_notifier {
-	struct hlist_node link;
+	struct hlist_node link;		/* irq_srcu; irq_lock to write */
 	unsigned gsi;			/* immutable while registered */
+	/* immutable while registered */
 	void (*irq_acked)(struct kvm_irq_ack_notifier *kian);
 };
 

@@ -23,7 +23,7 @@
 #include "x86.h"
 
 /*
- * The copy under copy_from_user/copy_to_user. The small uapi structs are
+ * model-only: the copy under copy_from_user/copy_to_user. The small uapi structs are
  * made of 32-bit fields that the caller stores one at a time, and the
  * result fields are read back one at a time: copied in 32-bit words, every
  * load is served by the store that wrote that field. (A wider load over

@@ -178,7 +178,7 @@ static inline void kvm_lapic_set_reg(struct kvm_lapic *apic, int reg_off, u32 va
 	WRITE_ONCE(*((u32 *)((char *)apic->regs + reg_off)), val);
 }
 
-/* IRR/ISR/TMR bank helpers: 8 registers of 32 bits, 16 bytes apart. */
+/* REG_POS()/VEC_POS(): IRR/ISR/TMR banks are 8 registers of 32 bits, 16 bytes apart. */
 static inline unsigned long *apic_vector_word(int vec, void *bitmap)
 {
 	return (unsigned long *)((char *)bitmap + APIC_VECTOR_TO_REG_OFFSET(vec));

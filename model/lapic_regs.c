@@ -540,7 +540,7 @@ void kvm_lapic_reset(struct kvm_vcpu *vcpu, bool init_event)
 
 /* ---- KVM_GET_LAPIC / KVM_SET_LAPIC ------------------------------------ */
 
-/* A register-by-register copy: IRR/TMR bits may be set concurrently. */
+/* kvm_apic_{get,set}_state()'s memcpy(), by register: IRR/TMR bits may be set concurrently. */
 static void lapic_copy_regs(void *dst, const void *src)
 {
 	const u32 *s = src;

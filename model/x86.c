@@ -158,7 +158,7 @@ void kvm_vcpu_enter_guest(struct kvm_vcpu *vcpu)
 
 /* ---- guest MMIO / PIO ------------------------------------------------ */
 
-/* Record one exit to userspace (KVM_EXIT_MMIO / KVM_EXIT_IO) for irqsim_exits(). */
+/* model-only: record one exit to userspace (KVM_EXIT_MMIO / KVM_EXIT_IO) for irqsim_exits(). */
 static void kvm_record_exit(struct kvm_vcpu *vcpu, bool pio, u64 addr, int len, u64 data)
 {
 	struct kvm_exit_log *log = &vcpu->kvm->exits;
@@ -343,7 +343,7 @@ split_irqchip_unlock:
 }
 
 /*
- * KVM_CREATE_IRQCHIP: under kvm->lock; PIC (registers PIO devices under
+ * kvm_arch_vm_ioctl()'s KVM_CREATE_IRQCHIP case: under kvm->lock; PIC (registers PIO devices under
  * slots_lock), IOAPIC, default routing (irq_lock), and only then the mode.
  */
 static int kvm_vm_ioctl_create_irqchip(struct kvm *kvm)

@@ -126,17 +126,13 @@ int main(int argc, char **argv)
 {
 	static const int sizes[] = { 8, 64, 512 };
 	struct bench_args args;
-	struct sim_config cfg;
 	struct sim *sim;
 	FILE *csv;
 	size_t s;
 	int load, design;
 
 	bench_parse(argc, argv, &args, 2000, "bench/results/dpci.csv");
-	sim_config_init(&cfg);
-	cfg.backend = SIM_BACKEND_THREADS;
-	cfg.checkers = false;
-	sim = sim_create(&cfg);
+	sim = bench_sim_create();
 	if (!sim) {
 		fprintf(stderr, "dpci: cannot create the simulation\n");
 		return 1;

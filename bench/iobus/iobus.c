@@ -100,7 +100,6 @@ int main(int argc, char **argv)
 	double disp[ARRAY_SIZE(sizes)], search[ARRAY_SIZE(sizes)], guest[ARRAY_SIZE(sizes)];
 	double reg_ns[ARRAY_SIZE(sizes)], unreg_ns;
 	struct bench_args args;
-	struct sim_config cfg;
 	struct sim *sim;
 	struct kvm *kvm;
 	double t0, d10 = 0, d1000 = 0, s10 = 0, s1000 = 0, g10 = 0, g1000 = 0;
@@ -108,12 +107,8 @@ int main(int argc, char **argv)
 	FILE *csv;
 
 	bench_parse(argc, argv, &args, 2000000, "bench/results/iobus.csv");
-	sim_config_init(&cfg);
-	cfg.backend = SIM_BACKEND_THREADS;
-	cfg.checkers = false;
-	sim = sim_create(&cfg);
-	if (!sim || irqsim_create_vm(sim, 0, &kvm) ||
-	    irqsim_vm_ioctl(kvm, KVM_CREATE_VCPU, 0) < 0) {
+	sim = bench_sim_create();
+	if (!sim || bench_vm_create(sim, false, &kvm)) {
 		fprintf(stderr, "iobus: cannot set up the simulated VM\n");
 		return 1;
 	}

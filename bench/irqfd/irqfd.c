@@ -119,7 +119,6 @@ static double throughput_s(int fd, uint64_t n)
 int main(int argc, char **argv)
 {
 	struct bench_args args;
-	struct sim_config cfg;
 	double lat_fast, lat_slow, tp_fast, tp_slow, raw;
 	uint64_t fast0, slow0, inj_fast, inj_slow;
 	int fd_fast, fd_slow;
@@ -128,13 +127,8 @@ int main(int argc, char **argv)
 
 	bench_parse(argc, argv, &args, 200000, "bench/results/irqfd.csv");
 	lat_n = args.n / 10 ? args.n / 10 : 1;
-	sim_config_init(&cfg);
-	cfg.backend = SIM_BACKEND_THREADS;
-	cfg.checkers = false;
-	sim = sim_create(&cfg);
-	if (!sim || irqsim_create_vm(sim, 0, &kvm) ||
-	    irqsim_vm_ioctl(kvm, KVM_CREATE_IRQCHIP, 0) ||
-	    irqsim_vm_ioctl(kvm, KVM_CREATE_VCPU, 0) < 0 || set_routing()) {
+	sim = bench_sim_create();
+	if (!sim || bench_vm_create(sim, true, &kvm) || set_routing()) {
 		fprintf(stderr, "irqfd: cannot set up the simulated VM\n");
 		return 1;
 	}

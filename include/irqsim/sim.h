@@ -48,6 +48,10 @@ struct sim_choice {
 /* Returns the index (taken modulo n) of the task to run. */
 typedef unsigned int (*sim_choose_fn)(void *ctx, const struct sim_choice *c);
 
+/* Called on every trace event (see "tracing" below). */
+struct sim_event;
+typedef void (*sim_trace_fn)(void *ctx, const struct sim_event *ev);
+
 struct sim_config {
 	enum sim_backend backend;
 	uint64_t seed;			/* the one seed for everything random */
@@ -70,6 +74,14 @@ struct sim_config {
 	 */
 	sim_choose_fn choose;
 	void *choose_ctx;
+	/*
+	 * (additive) The tracer from the start, as sim_set_tracer(sim,
+	 * tracer, tracer_ctx) would set it, but early enough to see the
+	 * tasks sim_create itself starts (the RCU callback task, workqueue
+	 * workers), so their tracks are named. NULL: no tracer.
+	 */
+	sim_trace_fn tracer;
+	void *tracer_ctx;
 };
 
 /* Sensible defaults: sched backend, checkers on, seed 1. */
@@ -210,7 +222,7 @@ struct sim_event {
 	const char *origin;	/* the task's origin at the time, or NULL */
 };
 
-typedef void (*sim_trace_fn)(void *ctx, const struct sim_event *ev);
+/* Set, replace or (fn NULL) remove the tracer; sim_config.tracer sets it from the start. */
 void sim_set_tracer(struct sim *sim, sim_trace_fn fn, void *ctx);
 
 extern int ksim_tracing_on;	/* fast check: a tracer is set */

@@ -170,8 +170,12 @@ static int host_ctx(struct sim *sim, int fd, struct file **fp, struct eventfd_ct
 	return 0;
 }
 
-/* eventfd_write, non-blocking: -EAGAIN when the count would overflow. */
-int sim_fd_write(struct sim *sim, int fd, __u64 value)
+/*
+ * The host side's one shape: find the fd's eventfd (-EBADF, -EINVAL), run
+ * op on it under the wait-queue lock, as eventfd_read/eventfd_write do.
+ */
+static int host_locked(struct sim *sim, int fd, __u64 *value,
+		       int (*op)(struct eventfd_ctx *ctx, __u64 *value))
 {
 	struct eventfd_ctx *ctx;
 	struct file *f;
@@ -181,59 +185,53 @@ int sim_fd_write(struct sim *sim, int fd, __u64 value)
 	ret = host_ctx(sim, fd, &f, &ctx);
 	if (ret)
 		return ret;
-	if (value == ~0ULL) {
-		fput(f);
-		return -EINVAL;
-	}
 	spin_lock_irqsave(&ctx->wqh.lock, flags);
-	ret = -EAGAIN;
-	if (~0ULL - ctx->count > value) {
-		WRITE_ONCE(ctx->count, ctx->count + value);
-		ret = 0;
-		if (waitqueue_active(&ctx->wqh))
-			wake_up_locked_poll(&ctx->wqh, EPOLLIN);
-	}
+	ret = op(ctx, value);
 	spin_unlock_irqrestore(&ctx->wqh.lock, flags);
 	fput(f);
 	return ret;
+}
+
+static int locked_write(struct eventfd_ctx *ctx, __u64 *value)
+{
+	if (*value == ~0ULL)
+		return -EINVAL;
+	if (~0ULL - ctx->count <= *value)
+		return -EAGAIN;
+	WRITE_ONCE(ctx->count, ctx->count + *value);
+	if (waitqueue_active(&ctx->wqh))
+		wake_up_locked_poll(&ctx->wqh, EPOLLIN);
+	return 0;
+}
+
+static int locked_read(struct eventfd_ctx *ctx, __u64 *value)
+{
+	if (!ctx->count)
+		return -EAGAIN;
+	eventfd_ctx_do_read(ctx, value);
+	if (waitqueue_active(&ctx->wqh))
+		wake_up_locked_poll(&ctx->wqh, EPOLLOUT);
+	return 0;
+}
+
+static int locked_peek(struct eventfd_ctx *ctx, __u64 *value)
+{
+	*value = ctx->count;
+	return 0;
+}
+
+/* eventfd_write, non-blocking: -EAGAIN when the count would overflow. */
+int sim_fd_write(struct sim *sim, int fd, __u64 value)
+{
+	return host_locked(sim, fd, &value, locked_write);
 }
 
 int sim_fd_read(struct sim *sim, int fd, __u64 *value)
 {
-	struct eventfd_ctx *ctx;
-	struct file *f;
-	unsigned long flags;
-	int ret;
-
-	ret = host_ctx(sim, fd, &f, &ctx);
-	if (ret)
-		return ret;
-	spin_lock_irqsave(&ctx->wqh.lock, flags);
-	ret = -EAGAIN;
-	if (ctx->count) {
-		eventfd_ctx_do_read(ctx, value);
-		if (waitqueue_active(&ctx->wqh))
-			wake_up_locked_poll(&ctx->wqh, EPOLLOUT);
-		ret = 0;
-	}
-	spin_unlock_irqrestore(&ctx->wqh.lock, flags);
-	fput(f);
-	return ret;
+	return host_locked(sim, fd, value, locked_read);
 }
 
 int sim_fd_peek(struct sim *sim, int fd, __u64 *value)
 {
-	struct eventfd_ctx *ctx;
-	struct file *f;
-	unsigned long flags;
-	int ret;
-
-	ret = host_ctx(sim, fd, &f, &ctx);
-	if (ret)
-		return ret;
-	spin_lock_irqsave(&ctx->wqh.lock, flags);
-	*value = ctx->count;
-	spin_unlock_irqrestore(&ctx->wqh.lock, flags);
-	fput(f);
-	return 0;
+	return host_locked(sim, fd, value, locked_peek);
 }

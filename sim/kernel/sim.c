@@ -201,6 +201,9 @@ struct sim *sim_create(const struct sim_config *cfg)
 	ksim_lockdep_reset();
 	KSIM_SET(ksim_checkers_on, cfg->checkers);
 	ksim_sim = sim;
+	/* before the backend and the workqueues start their tasks */
+	if (cfg->tracer)
+		sim_set_tracer(sim, cfg->tracer, cfg->tracer_ctx);
 	if (cfg->backend == SIM_BACKEND_SCHED) {
 		ret = sch_sim_init(sim);
 		if (!ret && cfg->schedule_len)
@@ -230,6 +233,7 @@ err_backend:
 	else
 		thr_sim_exit(sim);
 err_task:
+	sim_set_tracer(sim, NULL, NULL);
 	ksim_sim = NULL;
 	KSIM_SET(ksim_checkers_on, 0);
 	ksim_update_slowpath();

@@ -9,34 +9,38 @@ void ksim_init_waitqueue_head(wait_queue_head_t *wq_head, const char *name,
 	INIT_LIST_HEAD(&wq_head->head);
 }
 
-void add_wait_queue(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry)
+/*
+ * The three add_wait_queue* differ only in the flags they give the entry
+ * and in which end of the queue it joins: exclusive waiters at the tail,
+ * after everyone a wake-up reaches first.
+ */
+static void add_flagged(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry,
+			unsigned int clear, unsigned int set, bool tail)
 {
 	unsigned long flags;
 
-	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
+	wq_entry->flags = (wq_entry->flags & ~clear) | set;
 	spin_lock_irqsave(&wq_head->lock, flags);
-	__add_wait_queue(wq_head, wq_entry);
+	if (tail)
+		__add_wait_queue_entry_tail(wq_head, wq_entry);
+	else
+		__add_wait_queue(wq_head, wq_entry);
 	spin_unlock_irqrestore(&wq_head->lock, flags);
+}
+
+void add_wait_queue(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry)
+{
+	add_flagged(wq_head, wq_entry, WQ_FLAG_EXCLUSIVE, 0, false);
 }
 
 void add_wait_queue_exclusive(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry)
 {
-	unsigned long flags;
-
-	wq_entry->flags |= WQ_FLAG_EXCLUSIVE;
-	spin_lock_irqsave(&wq_head->lock, flags);
-	__add_wait_queue_entry_tail(wq_head, wq_entry);
-	spin_unlock_irqrestore(&wq_head->lock, flags);
+	add_flagged(wq_head, wq_entry, 0, WQ_FLAG_EXCLUSIVE, true);
 }
 
 void add_wait_queue_priority(struct wait_queue_head *wq_head, struct wait_queue_entry *wq_entry)
 {
-	unsigned long flags;
-
-	wq_entry->flags |= WQ_FLAG_PRIORITY;
-	spin_lock_irqsave(&wq_head->lock, flags);
-	__add_wait_queue(wq_head, wq_entry);
-	spin_unlock_irqrestore(&wq_head->lock, flags);
+	add_flagged(wq_head, wq_entry, 0, WQ_FLAG_PRIORITY, false);
 }
 
 /* At most one priority exclusive waiter: -EBUSY if the head has a priority entry. */

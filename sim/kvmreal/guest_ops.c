@@ -52,32 +52,31 @@ static int check_mmio(struct kvmreal_vm *vm, uint64_t addr, int len)
 	return 0;
 }
 
-int kvmreal_guest_pio_write(struct kvmreal_vm *vm, int n, uint16_t port, int len, uint64_t value)
+/* One write command once its check (check_pio/check_mmio) passed: where the access went. */
+static int guest_write(struct kvmreal_vm *vm, int n, const struct guest_cmd *c, int check)
 {
-	struct guest_cmd c = { .op = GOP_PIO, .width = (uint32_t)len, .addr = port, .value = value };
 	int exited, ret;
 
-	ret = check_pio(vm, len);
-	if (ret < 0)
-		return ret;
-	ret = guest_run(vm, n, &c, &exited);
+	if (check < 0)
+		return check;
+	ret = guest_run(vm, n, c, &exited);
 	if (ret < 0)
 		return ret;
 	return exited ? KVMREAL_ACCESS_EXIT : KVMREAL_ACCESS_KERNEL;
 }
 
+int kvmreal_guest_pio_write(struct kvmreal_vm *vm, int n, uint16_t port, int len, uint64_t value)
+{
+	struct guest_cmd c = { .op = GOP_PIO, .width = (uint32_t)len, .addr = port, .value = value };
+
+	return guest_write(vm, n, &c, check_pio(vm, len));
+}
+
 int kvmreal_guest_mmio_write(struct kvmreal_vm *vm, int n, uint64_t addr, int len, uint64_t value)
 {
 	struct guest_cmd c = { .op = GOP_MMIO, .width = (uint32_t)len, .addr = addr, .value = value };
-	int exited, ret;
 
-	ret = check_mmio(vm, addr, len);
-	if (ret < 0)
-		return ret;
-	ret = guest_run(vm, n, &c, &exited);
-	if (ret < 0)
-		return ret;
-	return exited ? KVMREAL_ACCESS_EXIT : KVMREAL_ACCESS_KERNEL;
+	return guest_write(vm, n, &c, check_mmio(vm, addr, len));
 }
 
 int kvmreal_guest_pio_loop(struct kvmreal_vm *vm, int n, uint16_t port, int len,

@@ -295,38 +295,25 @@ out:
 int irqsim_diff_file(const char *path, const struct irqsim_scenario_opts *base,
 		     struct irqsim_diff_result *r)
 {
-	FILE *f = fopen(path, "rb");
 	char *text = NULL;
 	size_t len = 0;
-	char buf[4096];
-	size_t n;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	if (!f) {
+	ret = scn_read_file(path, &text, &len);
+	if (ret < 0) {
 		char msg[1024];
 
-		snprintf(msg, sizeof(msg), "%s: error: cannot read the file: %s", path, strerror(errno));
+		if (ret == -ENOMEM)
+			snprintf(msg, sizeof(msg), "out of memory");
+		else
+			snprintf(msg, sizeof(msg), "%s: error: cannot read the file: %s", path,
+				 strerror(-ret));
 		r->error = strdup(msg);
 		r->status = 2;
 		return r->status;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		char *nt = realloc(text, len + n);
-
-		if (!nt) {
-			free(text);
-			fclose(f);
-			r->error = strdup("out of memory");
-			r->status = 2;
-			return r->status;
-		}
-		text = nt;
-		memcpy(text + len, buf, n);
-		len += n;
-	}
-	fclose(f);
-	ret = irqsim_diff_text(path, text ? text : "", len, base, r);
+	ret = irqsim_diff_text(path, text, len, base, r);
 	free(text);
 	return ret;
 }

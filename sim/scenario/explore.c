@@ -224,7 +224,7 @@ int irqsim_explore(const char *path, const struct irqsim_explore_opts *o,
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	ret = xread_file(path, &text, &len);
+	ret = scn_read_file(path, &text, &len);
 	if (ret < 0) {
 		if (!o || o->err)
 			fprintf(o ? o->err : stderr, "%s: error: cannot read the file: %s\n",

@@ -35,8 +35,6 @@ struct xprog {
 
 /* Parse; INTERP_SCRIPT (diagnostics printed to err) or 0; -ENOMEM. */
 int xprog_load(struct xprog *x, const char *name, const char *text, size_t len, FILE *err);
-/* The whole file, NUL-terminated, malloc'd; -errno. */
-int xread_file(const char *path, char **text, size_t *len);
 /* Read the file, then xprog_load; *text must be freed after xprog_free. */
 int xprog_load_file(struct xprog *x, const char *path, char **text, FILE *err);
 void xprog_free(struct xprog *x);

@@ -292,3 +292,82 @@ void interp_teardown(struct interp *in)
 		return;
 	in->ops->teardown(in);
 }
+
+/* ---- one simulation ------------------------------------------------------ */
+
+static unsigned int origin_line(const char *origin)
+{
+	const char *c = origin ? strrchr(origin, ':') : NULL;
+
+	return c ? (unsigned int)strtoul(c + 1, NULL, 10) : 0;
+}
+
+/* A checker report: the kernel-style text, then the scenario line that led there. */
+static void on_report(void *ctx, const struct sim_report *rep)
+{
+	struct interp *in = ctx;
+	const char *where = rep->origin ? rep->origin : in->prog->filename;
+	const char *text = rep->text ? rep->text : "";
+	size_t tl = strlen(text);
+	char line[512];
+
+	pthread_mutex_lock(&in->lock);
+	if (in->err) {
+		fprintf(in->err, "%s: checker report: %s\n%s%s", where, rep->title, text,
+			tl && text[tl - 1] != '\n' ? "\n" : "");
+		fflush(in->err);
+	}
+	pthread_mutex_unlock(&in->lock);
+	snprintf(line, sizeof(line), "%s: checker report: %s", where, rep->title);
+	interp_record(in, origin_line(rep->origin), INTERP_FAIL, line, false);
+}
+
+static void on_event(void *ctx, const struct sim_event *ev)
+{
+	const struct irqsim_scenario_opts *o = ctx;
+
+	for (unsigned int i = 0; i < o->n_traces; i++)
+		irqsim_trace_event(o->traces[i], ev);
+}
+
+int interp_run_sim(const struct scn_program *prog, const struct interp_origins *origins,
+		   const struct irqsim_scenario_opts *o, struct sim_config *cfg,
+		   struct irqsim_scenario_result *res)
+{
+	struct interp in;
+	struct sim *sim;
+	unsigned int reports;
+	int status;
+
+	/* set from the start, so the tasks sim_create starts get their names */
+	if (o->n_traces) {
+		cfg->tracer = on_event;
+		cfg->tracer_ctx = (void *)o;
+	}
+	sim = sim_create(cfg);
+	if (!sim)
+		return -ENODEV;
+	if (interp_init(&in, prog, o, origins, sim, res) < 0) {
+		sim_destroy(sim);
+		return -ENOMEM;
+	}
+	if (o->kvm)
+		interp_set_ops(&in, &interp_kvm_ops);
+	sim_set_report_hook(sim, on_report, &in);
+
+	interp_run_main(&in);
+	interp_teardown(&in);
+	reports = sim_destroy(sim);
+
+	res->reports += reports;
+	res->not_checkable += in.not_checkable;
+	res->statements = in.executed;
+	res->statements_total += in.executed;
+	if (o->n_traces)
+		irqsim_trace_counts(o->traces[0], &res->trace);
+	status = __atomic_load_n(&in.status, __ATOMIC_RELAXED);
+	if (reports && status < INTERP_FAIL)
+		status = INTERP_FAIL;
+	interp_destroy(&in);
+	return status;
+}

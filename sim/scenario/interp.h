@@ -111,6 +111,17 @@ int interp_exec(struct interp *in, const struct scn_stmt *s, bool main_task);
 void interp_teardown(struct interp *in);
 void interp_destroy(struct interp *in);
 
+/*
+ * The whole of one run: a fresh simulation from cfg (its tracer set to
+ * o's traces), the statement loop, the teardown, then the reports
+ * sim_destroy finds, which fail the run. Adds the counts to res. Returns
+ * the run's interp_rc; -ENODEV when the simulation cannot be created,
+ * -ENOMEM when the interpreter cannot start.
+ */
+int interp_run_sim(const struct scn_program *prog, const struct interp_origins *origins,
+		   const struct irqsim_scenario_opts *o, struct sim_config *cfg,
+		   struct irqsim_scenario_result *res);
+
 /* Print and record "FILE:LINE: MESSAGE" (status 1). */
 __attribute__((format(printf, 3, 4)))
 int interp_fail(struct interp *in, unsigned int line, const char *fmt, ...);

@@ -69,49 +69,12 @@ static void record_plain(struct irqsim_scenario_result *r, int status, const cha
 
 /* ---- one run ---------------------------------------------------------- */
 
-static unsigned int origin_line(const char *origin)
-{
-	const char *c = origin ? strrchr(origin, ':') : NULL;
-
-	return c ? (unsigned int)strtoul(c + 1, NULL, 10) : 0;
-}
-
-/* A checker report: the kernel-style text, then the scenario line that led there. */
-static void on_report(void *ctx, const struct sim_report *rep)
-{
-	struct interp *in = ctx;
-	const char *where = rep->origin ? rep->origin : in->prog->filename;
-	char line[512];
-
-	pthread_mutex_lock(&in->lock);
-	if (in->err) {
-		fprintf(in->err, "%s: checker report: %s\n%s%s", where, rep->title,
-			rep->text ? rep->text : "",
-			rep->text && rep->text[0] && rep->text[strlen(rep->text) - 1] != '\n' ? "\n" : "");
-		fflush(in->err);
-	}
-	pthread_mutex_unlock(&in->lock);
-	snprintf(line, sizeof(line), "%s: checker report: %s", where, rep->title);
-	interp_record(in, origin_line(rep->origin), INTERP_FAIL, line, false);
-}
-
-static void on_event(void *ctx, const struct sim_event *ev)
-{
-	const struct irqsim_scenario_opts *o = ctx;
-
-	for (unsigned int i = 0; i < o->n_traces; i++)
-		irqsim_trace_event(o->traces[i], ev);
-}
-
 static int run_once(const struct scn_program *prog, const struct interp_origins *origins,
 		    const struct irqsim_scenario_opts *o, enum sim_backend backend,
 		    uint64_t seed, struct irqsim_scenario_result *res)
 {
 	struct sim_config cfg;
-	struct interp in;
-	struct sim *sim;
 	char name[512];
-	unsigned int reports;
 	int status;
 
 	for (unsigned int i = 0; i < o->n_traces; i++) {
@@ -123,8 +86,8 @@ static int run_once(const struct scn_program *prog, const struct interp_origins 
 	cfg.backend = backend;
 	cfg.seed = seed;
 	cfg.checkers = o->checkers;
-	sim = sim_create(&cfg);
-	if (!sim) {
+	status = interp_run_sim(prog, origins, o, &cfg, res);
+	if (status == -ENODEV) {
 		char text[512];
 
 		snprintf(text, sizeof(text), "%s: cannot create the simulation (backend %s)",
@@ -132,31 +95,10 @@ static int run_once(const struct scn_program *prog, const struct interp_origins 
 		record_plain(res, INTERP_FAIL, text, o->err);
 		return INTERP_FAIL;
 	}
-	if (interp_init(&in, prog, o, origins, sim, res) < 0) {
-		sim_destroy(sim);
+	if (status < 0) {
 		record_plain(res, INTERP_FAIL, "out of memory", o->err);
 		return INTERP_FAIL;
 	}
-	if (o->kvm)
-		interp_set_ops(&in, &interp_kvm_ops);
-	sim_set_report_hook(sim, on_report, &in);
-	if (o->n_traces)
-		sim_set_tracer(sim, on_event, (void *)o);
-
-	interp_run_main(&in);
-	interp_teardown(&in);
-	reports = sim_destroy(sim);
-
-	res->reports += reports;
-	res->not_checkable += in.not_checkable;
-	res->statements = in.executed;
-	res->statements_total += in.executed;
-	if (o->n_traces)
-		irqsim_trace_counts(o->traces[0], &res->trace);
-	status = __atomic_load_n(&in.status, __ATOMIC_RELAXED);
-	if (reports && status < INTERP_FAIL)
-		status = INTERP_FAIL;
-	interp_destroy(&in);
 	return status;
 }
 
@@ -313,42 +255,6 @@ int irqsim_run_scenario_text(const char *name, const char *text, size_t len,
 	return r->status;
 }
 
-static int read_file(const char *path, char **text, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 4096, n = 0;
-	char *buf = NULL;
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	errno = 0;
-	for (;;) {
-		char *nb = realloc(buf, cap);
-
-		if (!nb) {
-			err = -ENOMEM;
-			break;
-		}
-		buf = nb;
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap) {
-			if (ferror(f))
-				err = errno ? -errno : -EIO;
-			break;
-		}
-		cap *= 2;
-	}
-	fclose(f);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	*text = buf;
-	*len = n;
-	return 0;
-}
-
 int irqsim_run_scenario(const char *path, const struct irqsim_scenario_opts *opts,
 			struct irqsim_scenario_result *r)
 {
@@ -356,7 +262,7 @@ int irqsim_run_scenario(const char *path, const struct irqsim_scenario_opts *opt
 	size_t len = 0;
 	int ret;
 
-	ret = read_file(path, &text, &len);
+	ret = scn_read_file(path, &text, &len);
 	if (ret < 0) {
 		char msg[1024];
 

@@ -35,28 +35,28 @@ int interp_fd_write(struct sim *sim, int fd, uint64_t value)
 	return sim_fd_write(sim, fd, value);
 }
 
-int interp_fd_read(struct sim *sim, int fd, uint64_t *value)
+/* sim_fd_read or sim_fd_peek: the count, converted from the API's own type. */
+static int fd_get(struct sim *sim, int fd, uint64_t *value,
+		  int (*get)(struct sim *sim, int fd, unsigned long long *value))
 {
 	unsigned long long v = 0;
 	int r;
 
 	if (fd < 0)
 		return -EBADF;
-	r = sim_fd_read(sim, fd, &v);
+	r = get(sim, fd, &v);
 	*value = v;
 	return r;
 }
 
+int interp_fd_read(struct sim *sim, int fd, uint64_t *value)
+{
+	return fd_get(sim, fd, value, sim_fd_read);
+}
+
 int interp_fd_peek(struct sim *sim, int fd, uint64_t *count)
 {
-	unsigned long long v = 0;
-	int r;
-
-	if (fd < 0)
-		return -EBADF;
-	r = sim_fd_peek(sim, fd, &v);
-	*count = v;
-	return r;
+	return fd_get(sim, fd, count, sim_fd_peek);
 }
 
 int interp_fd_close(struct sim *sim, int fd)

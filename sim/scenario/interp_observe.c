@@ -16,32 +16,39 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-void interp_observe(struct interp *in, const struct scn_stmt *s, unsigned int line,
-		    const char *got, bool held)
+/* Hand the observer one result (o->observe set); in->lock held. */
+static void observe_locked(struct interp *in, const struct scn_stmt *s, unsigned int line,
+			   const char *got, bool held, bool not_checkable)
 {
 	const struct irqsim_scenario_opts *o = in->opts;
 	struct irqsim_scenario_obs obs;
 	char stmt[160];
 
-	if (!o->observe)
-		return;
 	scn_stmt_print(in->prog, s, stmt, sizeof(stmt));
 	memset(&obs, 0, sizeof(obs));
 	obs.line = line;
 	obs.stmt = stmt;
 	obs.got = got;
 	obs.held = held;
-	obs.alternatives = s->n_results > 1;
+	obs.alternatives = !not_checkable && s->n_results > 1;
+	obs.not_checkable = not_checkable;
+	o->observe(o->observe_ctx, &obs);
+}
+
+void interp_observe(struct interp *in, const struct scn_stmt *s, unsigned int line,
+		    const char *got, bool held)
+{
+	if (!in->opts->observe)
+		return;
 	/* observers may be called from several threads: serialise them */
 	pthread_mutex_lock(&in->lock);
-	o->observe(o->observe_ctx, &obs);
+	observe_locked(in, s, line, got, held, false);
 	pthread_mutex_unlock(&in->lock);
 }
 
 int interp_not_checkable(struct interp *in, const struct scn_stmt *s, unsigned int line,
 			 const char *why)
 {
-	const struct irqsim_scenario_opts *o = in->opts;
 	char text[512];
 
 	__atomic_fetch_add(&in->not_checkable, 1, __ATOMIC_RELAXED);
@@ -52,19 +59,8 @@ int interp_not_checkable(struct interp *in, const struct scn_stmt *s, unsigned i
 		fprintf(in->err, "%s\n", text);
 		fflush(in->err);
 	}
-	if (o->observe) {
-		struct irqsim_scenario_obs obs;
-		char stmt[160];
-
-		scn_stmt_print(in->prog, s, stmt, sizeof(stmt));
-		memset(&obs, 0, sizeof(obs));
-		obs.line = line;
-		obs.stmt = stmt;
-		obs.got = why;
-		obs.held = true;
-		obs.not_checkable = true;
-		o->observe(o->observe_ctx, &obs);
-	}
+	if (in->opts->observe)
+		observe_locked(in, s, line, why, true, true);
 	pthread_mutex_unlock(&in->lock);
 	return INTERP_CONTINUE;
 }

@@ -44,6 +44,9 @@ int scn_parse(const char *filename, const char *text, size_t len,
 
 void scn_program_free(struct scn_program *prog);
 
+/* The whole file, NUL-terminated (not counted in *len), malloc'd; -errno. */
+int scn_read_file(const char *path, char **text, size_t *len);
+
 /*
  * The canonical text of a program: parse(print(p)) is equal to p
  * (scn_program_equal). Returns a malloc'd NUL-terminated string, NULL on ENOMEM.

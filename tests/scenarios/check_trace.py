@@ -5,12 +5,14 @@ check_trace.py IRQSIM SCENARIO
 
 * the Chrome trace is JSON with a traceEvents list; every event has ph, pid,
   tid; B/E events nest per (pid, tid) and every B is closed; ts are numbers;
-  every track has a thread_name;
+  every track has a thread_name, the task's own name (not the "taskN" a
+  track gets when its task-creation event was missed);
 * the JSON-lines trace has one object per line;
 * --json prints one object per file with the documented keys.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -48,6 +50,10 @@ def main():
             ph, track = e["ph"], (e["pid"], e["tid"])
             if ph == "M":
                 if e["name"] == "thread_name":
+                    name = e["args"]["name"]
+                    if re.fullmatch(r"task\d+", name):
+                        fail(f"track {track} is named only '{name}': the trace"
+                             " missed its task-creation event")
                     named.add(track)
                 continue
             if not isinstance(e.get("ts"), (int, float)):

@@ -240,25 +240,40 @@ static __attribute__((no_sanitize("address"), noinline)) void coro_jump(jmp_buf 
 #endif
 
 /*
- * TSan: the engine's state is shared by every fiber, so it is kept out of
- * TSan's view; `first`, `fiber` and `depth` are locals, not written after
- * _setjmp.
+ * Both switches' bookkeeping, up to the jump: which coroutine runs, and
+ * the sanitizers told about the new stack. Returns whether `to` starts
+ * here (its first entry goes through setcontext); *depth is TSan's
+ * ignore depth to restore on the way back. Inlined so the switch stays
+ * one frame, as the sanitizers' fiber calls expect.
  */
-void coro_switch(struct coro *from, struct coro *to)
+static inline __attribute__((always_inline)) bool
+coro_enter(struct coro *from, struct coro *to, bool exiting, int *depth)
 {
 	void *fiber;
 	bool first;
-	int depth;
 
-	sch_tsan_ignore_begin();
 	coro_prev = from;
 	coro_running = to;
 	first = !to->started;
 	to->started = true;
 	fiber = to->tsan_fiber;
-	asan_start(from, to, false);
-	depth = tsan_suspend();	/* no shared memory is touched after this */
+	asan_start(from, to, exiting);
+	*depth = tsan_suspend();	/* no shared memory is touched after this */
 	tsan_switch(fiber);
+	return first;
+}
+
+/*
+ * TSan: the engine's state is shared by every fiber, so it is kept out of
+ * TSan's view; `first` and `depth` are locals, not written after _setjmp.
+ */
+void coro_switch(struct coro *from, struct coro *to)
+{
+	bool first;
+	int depth;
+
+	sch_tsan_ignore_begin();
+	first = coro_enter(from, to, false, &depth);
 #if CORO_FAST
 	if (CORO_SETJMP(from->jb) == 0) {
 		if (!first)
@@ -277,18 +292,13 @@ void coro_switch(struct coro *from, struct coro *to)
 
 void coro_exit_to(struct coro *from, struct coro *to)
 {
-	void *fiber;
 	bool first;
+	int depth;
 
 	sch_tsan_ignore_begin();
-	coro_prev = from;
-	coro_running = to;
-	first = !to->started;
-	to->started = true;
-	fiber = to->tsan_fiber;
-	asan_start(from, to, true);
-	tsan_suspend();	/* TSan refuses to destroy a fiber left ignoring */
-	tsan_switch(fiber);
+	/* TSan refuses to destroy a fiber left ignoring: its depth is not restored */
+	first = coro_enter(from, to, true, &depth);
+	(void)depth;
 #if CORO_FAST
 	if (!first)
 		coro_jump(to->jb);

@@ -8,6 +8,7 @@
 #include <kshim/sim.h>
 
 #include "fake_env.h"
+#include "../common/fake_kvm.h"
 
 struct fake_env env;
 enum sim_backend fake_backend = SIM_BACKEND_SCHED;
@@ -187,17 +188,7 @@ static void vm_create(struct fake_vm *vm, enum kvm_irqchip_mode mode)
 	int i;
 
 	memset(vm, 0, sizeof(*vm));
-	kvm = calloc(1, sizeof(*kvm));
-	if (!kvm)
-		abort();
-	kvm->sim = env.sim;
-	mutex_init(&kvm->lock);
-	mutex_init(&kvm->slots_lock);
-	mutex_init(&kvm->irq_lock);
-	if (init_srcu_struct(&kvm->srcu) || init_srcu_struct(&kvm->irq_srcu))
-		abort();
-	INIT_HLIST_HEAD(&kvm->irq_ack_notifier_list);
-	kvm->arch.irqchip_mode = mode;
+	kvm = fake_kvm_alloc(env.sim, mode);
 	kvm_eventfd_init(kvm);
 	for (i = 0; i < KVM_NR_BUSES; i++) {
 		struct kvm_io_bus *bus = kzalloc(sizeof(*bus), GFP_KERNEL_ACCOUNT);
@@ -255,9 +246,7 @@ void fake_vm_destroy(struct fake_vm *vm)
 	}
 	srcu_barrier(&kvm->srcu);
 	srcu_barrier(&kvm->irq_srcu);
-	cleanup_srcu_struct(&kvm->irq_srcu);
-	cleanup_srcu_struct(&kvm->srcu);
-	free(kvm);
+	fake_kvm_free(kvm);
 	vm->kvm = NULL;
 }
 
@@ -275,12 +264,7 @@ unsigned int fake_env_teardown(void)
 
 u64 fake_stat(struct kvm *kvm, const char *name)
 {
-#define X(field, sname, doc)						\
-	if (!strcmp(name, sname))					\
-		return kvm_stat_read(kvm, field);
-	KVM_SIM_STATS(X)
-#undef X
-	abort();
+	return fake_kvm_stat(kvm, name);
 }
 
 /* ---- ioctls and host side -------------------------------------------------- */

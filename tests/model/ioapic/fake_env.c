@@ -8,6 +8,7 @@
 #include <kshim/srcu.h>
 
 #include "fake_env.h"
+#include "../common/fake_kvm.h"
 
 struct fake_env env;
 
@@ -33,17 +34,7 @@ void fake_env_setup(void)
 	if (!env.sim)
 		abort();
 
-	kvm = calloc(1, sizeof(*kvm));
-	if (!kvm)
-		abort();
-	kvm->sim = env.sim;
-	mutex_init(&kvm->lock);
-	mutex_init(&kvm->slots_lock);
-	mutex_init(&kvm->irq_lock);
-	if (init_srcu_struct(&kvm->srcu) || init_srcu_struct(&kvm->irq_srcu))
-		abort();
-	INIT_HLIST_HEAD(&kvm->irq_ack_notifier_list);
-	kvm->arch.irqchip_mode = KVM_IRQCHIP_KERNEL;
+	kvm = fake_kvm_alloc(env.sim, KVM_IRQCHIP_KERNEL);
 	for (i = 0; i < FAKE_NR_VCPUS; i++) {
 		struct kvm_vcpu *vcpu = &env.vcpu[i];
 
@@ -76,11 +67,9 @@ unsigned int fake_env_teardown(void)
 
 	kvm_pic_destroy(kvm);
 	kvm_ioapic_destroy(kvm);
-	cleanup_srcu_struct(&kvm->irq_srcu);
-	cleanup_srcu_struct(&kvm->srcu);
 	for (i = 0; i < FAKE_NR_VCPUS; i++)
 		free(env.lapic[i].regs);
-	free(kvm);
+	fake_kvm_free(kvm);
 	reports = sim_destroy(env.sim);
 	env.sim = NULL;
 	env.kvm = NULL;
@@ -89,12 +78,7 @@ unsigned int fake_env_teardown(void)
 
 u64 fake_stat(const char *name)
 {
-#define X(field, sname, doc)						\
-	if (!strcmp(name, sname))					\
-		return kvm_stat_read(env.kvm, field);
-	KVM_SIM_STATS(X)
-#undef X
-	abort();
+	return fake_kvm_stat(env.kvm, name);
 }
 
 /* ---- io bus ----------------------------------------------------------------- */
