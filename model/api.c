@@ -237,7 +237,12 @@ int irqsim_guest_ack(struct kvm_vcpu *vcpu)
 	idx = guest_enter(vcpu);
 	vector = kvm_cpu_get_interrupt(vcpu);
 	guest_exit(vcpu, idx);
-	return vector;
+	/*
+	 * The vector reaches the guest through kvm_queue_interrupt()'s u8: a
+	 * PIC whose irq_base came from KVM_SET_IRQCHIP unmasked (bits 2:0 set)
+	 * can make irq_base + irq exceed 255, and the CPU sees the low byte.
+	 */
+	return vector < 0 ? vector : vector & 0xff;
 }
 
 /* A guest EOI: kvm_lapic_set_eoi(). */

@@ -235,12 +235,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct routing_state s = { 0 };
 	struct fz f;
-	unsigned int flags;
 	int steps = 0;
 
 	fz_init(&f, data, size);
 	setup(&s, &f);
-	flags = s.mode == FZ_IRQCHIP_KERNEL ? KVM_INV_REMOTE_IRR_PENDING : 0;
 	while (fz_more(&f) && steps++ < 256) {
 		struct kvm_vcpu *v = s.env.nr_vcpus ?
 			irqsim_vcpu(s.env.kvm, fz_u8(&f) % s.env.nr_vcpus) : NULL;
@@ -276,7 +274,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		sim_settle(s.env.sim);
-		n = kvm_check_invariants_flags(s.env.kvm, flags);
+		/*
+		 * Not KVM_INV_REMOTE_IRR_PENDING: these programs may give an
+		 * edge and a level pin one vector, which strands remote IRR in
+		 * the kernel too (tests/scenarios/remote_irr_shared_vector.scn).
+		 */
+		n = kvm_check_invariants(s.env.kvm);
 		FZ_CHECK(n == 0, "%d model invariant(s) broken (step %d)", n, steps);
 		fz_env_check_reports(&s.env, "a routing step");
 	}
