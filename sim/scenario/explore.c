@@ -315,17 +315,6 @@ char *irqsim_schedule_to_hex(const uint8_t *bytes, size_t len)
 	return s;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Parse one comma-free group into b (NULL: count only); returns its length or -EINVAL. */
 static long parse_group(const char *g, size_t n, uint8_t *b)
 {
@@ -335,7 +324,8 @@ static long parse_group(const char *g, size_t n, uint8_t *b)
 	int hi, lo;
 
 	if (x) {
-		if (x - g != 2 || (hi = hexval(g[0])) < 0 || (lo = hexval(g[1])) < 0)
+		if (x - g != 2 || (hi = scn_hexval((unsigned char)g[0])) < 0 ||
+		    (lo = scn_hexval((unsigned char)g[1])) < 0)
 			return -EINVAL;
 		if (x + 1 == g + n || x[1] < '0' || x[1] > '9')
 			return -EINVAL;
@@ -350,8 +340,8 @@ static long parse_group(const char *g, size_t n, uint8_t *b)
 	if (n % 2)
 		return -EINVAL;
 	for (size_t i = 0; i < n / 2; i++) {
-		hi = hexval(g[2 * i]);
-		lo = hexval(g[2 * i + 1]);
+		hi = scn_hexval((unsigned char)g[2 * i]);
+		lo = scn_hexval((unsigned char)g[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		if (b)

@@ -21,7 +21,7 @@ bool scn_is_name(const char *s, size_t len)
 	return true;
 }
 
-static int hexval(unsigned char c)
+int scn_hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -54,7 +54,7 @@ int scn_parse_number(const char *s, size_t len, uint64_t *val, bool *neg)
 	if (i >= len)
 		return -EINVAL;
 	for (; i < len; i++) {
-		int d = hex ? hexval(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
+		int d = hex ? scn_hexval(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
 		unsigned int base = hex ? 16 : 10;
 
 		if (d < 0)
@@ -62,7 +62,7 @@ int scn_parse_number(const char *s, size_t len, uint64_t *val, bool *neg)
 		if (v > (UINT64_MAX - (uint64_t)d) / base) {
 			/* keep scanning so that "12x" is a bad number, not an overflow */
 			for (i++; i < len; i++)
-				if ((hex ? hexval(s[i]) : (s[i] >= '0' && s[i] <= '9' ? 0 : -1)) < 0)
+				if ((hex ? scn_hexval(s[i]) : (s[i] >= '0' && s[i] <= '9' ? 0 : -1)) < 0)
 					return -EINVAL;
 			return -ERANGE;
 		}

@@ -63,6 +63,9 @@ bool scn_program_equal(const struct scn_program *a, const struct scn_program *b)
 /* Statement keyword for messages ("irqfd", "vcpu lapic", ...). */
 const char *scn_kind_name(enum scn_kind kind);
 
+/* Value of one hex digit, -1 if c is not one. */
+int scn_hexval(unsigned char c);
+
 /* errno name <-> number, for every Linux errno name (EWOULDBLOCK etc. aliases accepted). */
 int scn_errno_from_name(const char *name, size_t len);	/* 0 if unknown */
 const char *scn_errno_name(int err);			/* NULL if unknown */
